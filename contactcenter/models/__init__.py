@@ -1,0 +1,51 @@
+from contactcenter.models.activities import (
+    Activity,
+    ActivityEvent,
+    ActivityState,
+    EventKind,
+    Offer,
+    OfferKind,
+    OfferOutcome,
+    Participant,
+    ParticipantRole,
+)
+from contactcenter.models.agents import (
+    Agent,
+    Pause,
+    PauseCause,
+    PauseReason,
+    QueueMembership,
+)
+from contactcenter.models.calendar import CalendarEvent
+from contactcenter.models.queues import (
+    Queue,
+    QueueWidget,
+    ReminderMode,
+    RoutingStrategy,
+    Status,
+    WidgetKind,
+)
+
+__all__ = [
+    "Activity",
+    "ActivityEvent",
+    "ActivityState",
+    "Agent",
+    "CalendarEvent",
+    "EventKind",
+    "Offer",
+    "OfferKind",
+    "OfferOutcome",
+    "Participant",
+    "ParticipantRole",
+    "Pause",
+    "PauseCause",
+    "PauseReason",
+    "Queue",
+    "QueueMembership",
+    "QueueWidget",
+    "ReminderMode",
+    "RoutingStrategy",
+    "Status",
+    "WidgetKind",
+]

@@ -1,0 +1,53 @@
+"""The REST API's frame: one error shape and one pagination for every endpoint."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, pagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from contactcenter.exceptions import ApplicationError
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    """The DRF exception that stands for `exc`, so that every error carries a code."""
+    if isinstance(exc, ApplicationError):
+        api_exc = exceptions.APIException(detail=exc.message, code=exc.code)
+        api_exc.status_code = exc.status
+        return api_exc
+    if isinstance(exc, DjangoValidationError):
+        detail = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+        return exceptions.ValidationError(detail=detail)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """Every error as {"detail": ..., "code": ...}.
+
+    `detail` is a sentence, or for invalid input a mapping of field to messages; `code` is the
+    machine-readable reason ("not_authenticated", "not_found", "invalid", a domain code, ...).
+    """
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": response.data, "code": "invalid"}
+    else:
+        response.data = {"detail": str(exc.detail), "code": exc.get_codes()}
+    return response

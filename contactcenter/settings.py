@@ -1,0 +1,214 @@
+"""Settings, read from the environment with safe defaults.
+
+With nothing set, the product runs on its embedded defaults: a SQLite file and a real Redis on a
+unix socket, both under var/. DEBUG is off unless asked for (`make run` asks), and with DEBUG off
+a real SECRET_KEY is required.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from contactcenter.config import (
+    BASE_DIR,
+    embedded_redis_socket,
+    env_bool,
+    env_list,
+    provider_api_url,
+    redis_settings,
+    secret_key,
+    unix_redis_url,
+    var_dir,
+)
+
+VAR_DIR = var_dir()
+
+DEBUG = env_bool("DEBUG", default=False)
+SECRET_KEY = secret_key(debug=DEBUG, directory=VAR_DIR)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The product's own apps (supervisors get every permission of these).
+PRODUCT_APPS = ["contactcenter", "messaging", "crm", "tickets", "knowledgebase", "cobrowse"]
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    *PRODUCT_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "contactcenter.urls"
+ASGI_APPLICATION = "contactcenter.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Daphne, the Celery worker and beat share the file: WAL lets readers run beside a writer
+    # (NORMAL sync is safe with WAL), IMMEDIATE makes a writer wait for the lock up front
+    # instead of failing mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+else:
+    # Under ASGI every request runs in a thread of its own, so persistent connections would
+    # pile up; a pool hands each request a ready connection and takes it back.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {"min_size": 2, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10"))}
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One Redis for the cache, the channel layer and Celery (broker and results).
+_redis = redis_settings(os.environ.get("REDIS_URL") or unix_redis_url(embedded_redis_socket()))
+REDIS_URL = _redis["REDIS_URL"]
+CACHES = _redis["CACHES"]
+CHANNEL_LAYERS = _redis["CHANNEL_LAYERS"]
+CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
+CELERY_RESULT_BACKEND = _redis["CELERY_RESULT_BACKEND"]
+
+# Where the product is reached from outside: webhook URLs shown to supervisors, and the signed
+# file links Messenger, Instagram and Viber fetch our attachments from.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The provider simulator (fake Graph and Viber APIs and a customer page at /simulator/): on in
+# development, off in production. With it on, the provider APIs default to it.
+SIMULATOR_ENABLED = env_bool("SIMULATOR", default=DEBUG)
+WHATSAPP_API_URL = provider_api_url(
+    "WHATSAPP_API_URL", "https://graph.facebook.com/v25.0", "/simulator/graph/v25.0",
+    site_url=SITE_URL, simulator=SIMULATOR_ENABLED,
+)  # fmt: skip
+MESSENGER_API_URL = provider_api_url(
+    "MESSENGER_API_URL", "https://graph.facebook.com/v25.0", "/simulator/graph/v25.0",
+    site_url=SITE_URL, simulator=SIMULATOR_ENABLED,
+)  # fmt: skip
+INSTAGRAM_API_URL = provider_api_url(
+    "INSTAGRAM_API_URL", "https://graph.instagram.com/v25.0", "/simulator/instagram/v25.0",
+    site_url=SITE_URL, simulator=SIMULATOR_ENABLED,
+)  # fmt: skip
+VIBER_API_URL = provider_api_url(
+    "VIBER_API_URL", "https://chatapi.viber.com/pa", "/simulator/viber/pa",
+    site_url=SITE_URL, simulator=SIMULATOR_ENABLED,
+)  # fmt: skip
+PROVIDER_HTTP_TIMEOUT = float(os.environ.get("PROVIDER_HTTP_TIMEOUT", "10"))
+# WhatsApp webhook bodies reach 3 MB; Django refuses bodies over 2.5 MB by default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+# Periodic sweeps, by task name.
+CELERY_BEAT_SCHEDULE = {
+    "webhook-deliveries-requeue-stale": {
+        "task": "messaging.tasks.webhook_events_requeue_stale",
+        "schedule": 30.0,
+    },
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workspace"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an unauthenticated call then gets 401 with WWW-Authenticate, not 403.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "contactcenter.rest.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "contactcenter.rest.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Contact center API",
+    "DESCRIPTION": "Queues, agents, activities and messages of the omnichannel contact center.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,297 @@
+"""REST endpoints of messaging: channel accounts, customers' identities, an activity's messages."""
+
+import django_filters
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from rest_framework import generics, serializers, status, viewsets
+from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contactcenter.selectors import agent_for_user
+from messaging.models import (
+    Attachment,
+    ChannelAccount,
+    ExternalIdentity,
+    Message,
+    Provider,
+    Template,
+    TransferState,
+)
+from messaging.policy import reply_window
+from messaging.selectors import (
+    activity_get,
+    attachment_get,
+    channel_accounts_visible_to,
+    identities_visible_to,
+    messages_of,
+    webhook_url,
+)
+from messaging.services.accounts import (
+    SECRET_FIELDS,
+    channel_account_create,
+    channel_account_update,
+)
+from messaging.services.outbound import message_send, not_participant
+
+
+class ModelPermissionsIncludingReads(DjangoModelPermissions):
+    """DjangoModelPermissions that also asks for the view permission to read: credentials are
+    the supervisors' business, so other users get 403 rather than an empty list."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+
+class ChannelAccountSerializer(serializers.ModelSerializer):
+    webhook_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChannelAccount
+        fields = [
+            "id",
+            "provider",
+            "name",
+            "queue",
+            "is_active",
+            "provider_account_id",
+            *SECRET_FIELDS,
+            "viber_sender_name",
+            "webhook_url",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {secret: {"write_only": True} for secret in SECRET_FIELDS}
+
+    def get_webhook_url(self, account: ChannelAccount) -> str:
+        return webhook_url(account)
+
+
+class ChannelAccountViewSet(viewsets.ModelViewSet):
+    """Supervisors configure the channels: credentials are write-only, the webhook URL to give
+    the provider is read-only. Accounts are deactivated, not deleted: messages refer to them."""
+
+    serializer_class = ChannelAccountSerializer
+    permission_classes = [IsAuthenticated, ModelPermissionsIncludingReads]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    filterset_fields = ["provider", "queue", "is_active"]
+    search_fields = ["name", "provider_account_id"]
+    ordering_fields = ["name", "provider", "created_at"]
+    ordering = ["provider", "name"]
+
+    def get_queryset(self):
+        return channel_accounts_visible_to(self.request.user)
+
+    def perform_create(self, serializer: ChannelAccountSerializer) -> None:
+        serializer.instance = channel_account_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: ChannelAccountSerializer) -> None:
+        serializer.instance = channel_account_update(
+            account=serializer.instance, **serializer.validated_data
+        )
+
+
+class ReplyWindowSerializer(serializers.Serializer):
+    free_text = serializers.BooleanField(help_text="Text and files may be sent.")
+    template_required = serializers.BooleanField(
+        help_text="WhatsApp: only an approved template may be sent."
+    )
+    tag = serializers.CharField(help_text='The Meta message tag a send uses ("" or HUMAN_AGENT).')
+    refusal = serializers.CharField(help_text='Why nothing may be sent ("" when something may).')
+    closes_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the current allowance ends."
+    )
+
+
+class IdentitySerializer(serializers.ModelSerializer):
+    provider = serializers.ChoiceField(source="channel_account.provider", choices=Provider.choices)
+    reply_window = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExternalIdentity
+        fields = [
+            "id",
+            "channel_account",
+            "provider",
+            "provider_user_id",
+            "display_name",
+            "phone",
+            "viber_subscription",
+            "last_inbound_at",
+            "reply_window",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ReplyWindowSerializer)
+    def get_reply_window(self, identity: ExternalIdentity) -> dict:
+        return ReplyWindowSerializer(reply_window(identity, self.context["now"])).data
+
+
+class IdentityFilter(django_filters.FilterSet):
+    channel_account = django_filters.NumberFilter(field_name="channel_account_id")
+    provider = django_filters.ChoiceFilter(
+        field_name="channel_account__provider", choices=Provider.choices
+    )
+
+    class Meta:
+        model = ExternalIdentity
+        fields = ["channel_account", "provider"]
+
+
+class IdentityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Customers on the channels, each with what may be sent to them right now."""
+
+    serializer_class = IdentitySerializer
+    filterset_class = IdentityFilter
+    search_fields = ["display_name", "provider_user_id", "phone"]
+    ordering_fields = ["display_name", "last_inbound_at"]
+    ordering = ["display_name", "id"]
+
+    def get_queryset(self):
+        return identities_visible_to(self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        # One instant for the whole page, so that every row's window is judged alike.
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+
+@extend_schema_serializer(component_name="MessageAttachment")
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="Where the file is, once it is stored (null while it downloads or failed)."
+    )
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "filename",
+            "content_type",
+            "size",
+            "caption",
+            "transfer",
+            "download_url",
+        ]
+
+    def get_download_url(self, attachment: Attachment) -> str | None:
+        if attachment.transfer != TransferState.DONE:
+            return None
+        path = reverse("api-attachment-download", args=[attachment.id])
+        return self.context["request"].build_absolute_uri(path)
+
+
+@extend_schema_serializer(component_name="Message")
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(
+        source="author.display_name",
+        allow_null=True,
+        help_text="The agent who wrote an outbound message (never shown to the customer).",
+    )
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "direction",
+            "author",
+            "text",
+            "template",
+            "template_parameters",
+            "attachments",
+            "status",
+            "error_code",
+            "error_reason",
+            "provider_message_id",
+            "provider_timestamp",
+            "created_at",
+            "sent_at",
+            "delivered_at",
+            "read_at",
+        ]
+        read_only_fields = fields
+
+
+class MessageListApi(generics.ListAPIView):
+    """The activity's messages, oldest first."""
+
+    queryset = Message.objects.none()  # names the model for the schema; rows: get_queryset
+    serializer_class = MessageSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return messages_of(
+            activity_get(user=self.request.user, activity_id=self.kwargs["activity_id"])
+        )
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "binary"}})
+class UploadsField(serializers.ListField):
+    """Files as multipart parts of one name (the schema would call a FileField a URL)."""
+
+    child = serializers.FileField()
+
+
+class MessageSendApi(APIView):
+    """Send to the customer as the activity's owner or a participant: text, files (multipart)
+    or a WhatsApp template. One send may make several messages (one per file), so they come
+    back as {"messages": [...]}. Refusals answer {"detail", "code"} and store nothing."""
+
+    @extend_schema_serializer(component_name="MessageSend")
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(required=False, default="", allow_blank=True)
+        template = serializers.PrimaryKeyRelatedField(
+            queryset=Template.objects.all(), required=False, default=None, allow_null=True
+        )
+        template_parameters = serializers.ListField(
+            child=serializers.CharField(), required=False, default=list
+        )
+        files = UploadsField(required=False, default=list)
+
+    @extend_schema_serializer(component_name="MessagesSent")
+    class OutputSerializer(serializers.Serializer):
+        messages = MessageSerializer(many=True)
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request: Request, activity_id: int) -> Response:
+        activity = activity_get(user=request.user, activity_id=activity_id)
+        author = agent_for_user(request.user)
+        if author is None:
+            raise not_participant()
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sent = message_send(activity=activity, author=author, **serializer.validated_data)
+        messages = messages_of(activity).filter(pk__in=[message.pk for message in sent])
+        output = self.OutputSerializer({"messages": messages}, context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class ActivityMessagesApi(MessageListApi, MessageSendApi):
+    """One URL, two operations: GET is MessageListApi, POST is MessageSendApi."""
+
+
+class AttachmentDownloadApi(APIView):
+    """A stored file of a message, for users who may see its activity."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, attachment_id: int) -> FileResponse:
+        attachment = attachment_get(user=request.user, attachment_id=attachment_id)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+        )
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        """A file answers whatever the client accepts; only errors are rendered (as JSON)."""
+        return super().perform_content_negotiation(request, force=True)

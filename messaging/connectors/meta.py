@@ -1,0 +1,207 @@
+"""What the three Meta connectors share: webhook signature and handshake, Graph API errors, and
+the Messenger-style `messaging[]` events that Instagram uses too."""
+
+from django.conf import settings
+
+from messaging.connectors.base import (
+    AttachmentRule,
+    Event,
+    InboundAttachment,
+    InboundMessage,
+    OutboundContent,
+    SendError,
+    SendRequest,
+    SendResult,
+    StatusUpdate,
+    Watermark,
+    attachment_refusal,
+    from_millis,
+    hmac_sha256_hex,
+    signature_matches,
+)
+from messaging.models import AttachmentKind, ChannelAccount, DeliveryStatus, ExternalIdentity
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+# Graph error codes worth another try later (throughput, temporary failures).
+TRANSIENT_CODES = {1, 2, 4, 613, 80007, 130429, 131000, 131016, 131056}
+REASONS = {
+    10: "Sent outside the reply window the provider allows.",
+    100: "The provider refused a parameter of the message.",
+    190: "The access token is invalid or expired: a supervisor must renew it.",
+    200: "The app lacks the permission to send this message.",
+    368: "The account is restricted for policy violations.",
+    551: "This person is not available right now.",
+    10904: "Messaging is disabled for this Page.",
+    131026: "The message could not be delivered (the number may not use WhatsApp).",
+    131031: "The WhatsApp account is restricted.",
+    131047: "More than 24 hours have passed since the customer last wrote: "
+    "only an approved template may be sent.",
+    131048: "Spam rate limit reached: wait before writing to this customer.",
+    131049: "WhatsApp held this message back to keep engagement healthy: try again after 24 hours.",
+    131050: "The customer has stopped marketing messages from us.",
+    131051: "WhatsApp does not support this kind of message.",
+    131052: "WhatsApp could not download the file.",
+    131053: "WhatsApp could not upload the file.",
+    132000: "The template's parameters do not match the approved template.",
+    132001: "The template does not exist in that language.",
+    132012: "A template parameter has the wrong format.",
+    132015: "The template is paused for low quality.",
+    132016: "The template is disabled.",
+}
+
+
+def verify_signature(account: ChannelAccount, body: bytes, signature: str) -> bool:
+    """`X-Hub-Signature-256: sha256=<hex>` over the raw body, keyed with the app secret."""
+    expected = "sha256=" + hmac_sha256_hex(account.app_secret, body)
+    return signature_matches(expected, signature)
+
+
+def graph_headers(account: ChannelAccount) -> dict:
+    return {"Authorization": f"Bearer {account.access_token}"}
+
+
+def graph_error(status_code: int, body: dict) -> SendError:
+    """Classify a Graph API error by its `code` (the subcode is deprecated)."""
+    error = body.get("error") or {}
+    code = error.get("code")
+    transient = status_code == 429 or status_code >= 500 or code in TRANSIENT_CODES
+    details = (error.get("error_data") or {}).get("details", "")
+    reason = REASONS.get(code) or details or error.get("message") or f"HTTP {status_code}"
+    return SendError(code=str(code or status_code), reason=reason, transient=transient)
+
+
+def error_reason(code: int | None, fallback: str) -> str:
+    return REASONS.get(code) or fallback
+
+
+# Messenger's attachment types; reels arrive as links to a video.
+ATTACHMENT_KINDS = {
+    "image": AttachmentKind.IMAGE,
+    "audio": AttachmentKind.AUDIO,
+    "video": AttachmentKind.VIDEO,
+    "file": AttachmentKind.FILE,
+    "reel": AttachmentKind.VIDEO,
+    "ig_reel": AttachmentKind.VIDEO,
+}
+
+
+def parse_messaging(payload: dict) -> list[Event]:
+    """The `entry[].messaging[]` events of Messenger (object "page") and Instagram."""
+    events: list[Event] = []
+    for entry in payload.get("entry", []):
+        for item in entry.get("messaging", []):
+            events.extend(_messaging_item(item))
+    return events
+
+
+def _messaging_item(item: dict) -> list[Event]:
+    sender = item.get("sender", {}).get("id", "")
+    at = from_millis(item.get("timestamp", 0))
+    if "message" in item:
+        message = item["message"]
+        if message.get("is_echo"):  # our own sends, echoed back
+            return []
+        return [_inbound(sender, at, message)]
+    if "postback" in item and item["postback"].get("mid"):
+        postback = item["postback"]
+        return [InboundMessage(postback["mid"], sender, at, text=postback.get("title", ""))]
+    if "delivery" in item:
+        delivery = item["delivery"]
+        updates: list[Event] = [
+            StatusUpdate(mid, DeliveryStatus.DELIVERED, at) for mid in delivery.get("mids", [])
+        ]
+        if "watermark" in delivery:
+            updates.append(
+                Watermark(sender, DeliveryStatus.DELIVERED, from_millis(delivery["watermark"]))
+            )
+        return updates
+    if "read" in item:
+        read = item["read"]
+        up_to = from_millis(read["watermark"]) if "watermark" in read else at
+        updates = [Watermark(sender, DeliveryStatus.READ, up_to)]
+        if "mid" in read:  # Instagram names the message seen
+            updates.insert(0, StatusUpdate(read["mid"], DeliveryStatus.READ, at))
+        return updates
+    return []  # reactions, referrals, opt-ins: nothing a customer wrote
+
+
+def _inbound(sender: str, at, message: dict) -> InboundMessage:
+    attachments = []
+    text = message.get("text", "")
+    for attachment in message.get("attachments", []):
+        kind = ATTACHMENT_KINDS.get(attachment.get("type"))
+        url = (attachment.get("payload") or {}).get("url", "")
+        if kind and url:
+            attachments.append(InboundAttachment(kind=kind, url=url))
+        elif url:  # a shared link, story or template: keep it as text
+            text = f"{text}\n{url}".strip()
+    return InboundMessage(
+        provider_message_id=message["mid"],
+        sender_id=sender,
+        sent_at=at,
+        text=text,
+        attachments=tuple(attachments),
+    )
+
+
+class GraphMessagingConnector:
+    """Messenger and Instagram: the same webhook events and Send API body, on different hosts
+    (their base URLs are settings) and with different limits."""
+
+    signature_header = SIGNATURE_HEADER
+    captioned_kinds: frozenset[str] = frozenset()  # attachments carry no text
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        name: str,
+        api_url_setting: str,
+        text_limit: int,
+        attachment_rules: dict[str, AttachmentRule],
+    ):
+        self.provider = provider
+        self.name = name
+        self.api_url_setting = api_url_setting
+        self.text_limit = text_limit
+        self.attachment_rules = attachment_rules
+
+    def verify(self, account: ChannelAccount, body: bytes, signature: str) -> bool:
+        return verify_signature(account, body, signature)
+
+    def parse(self, account: ChannelAccount, payload: dict) -> list[Event]:
+        return parse_messaging(payload)
+
+    def refusal(self, kind: str, content_type: str, size: int) -> str:
+        return attachment_refusal(self.attachment_rules, self.name, kind, content_type, size)
+
+    def build_send(
+        self, account: ChannelAccount, identity: ExternalIdentity, content: OutboundContent
+    ) -> SendRequest:
+        body: dict = {"recipient": {"id": identity.provider_user_id}}
+        if content.tag:
+            body |= {"messaging_type": "MESSAGE_TAG", "tag": content.tag}
+        else:
+            body["messaging_type"] = "RESPONSE"
+        if content.attachment:
+            kind = content.attachment.kind
+            body["message"] = {
+                "attachment": {
+                    "type": "image" if kind == AttachmentKind.STICKER else kind,
+                    "payload": {"url": content.attachment.url, "is_reusable": False},
+                }
+            }
+        else:
+            body["message"] = {"text": content.text}
+        base = getattr(settings, self.api_url_setting)
+        return SendRequest(
+            url=f"{base}/{account.provider_account_id}/messages",
+            json=body,
+            headers=graph_headers(account),
+        )
+
+    def read_response(self, status_code: int, body: dict) -> SendResult:
+        if status_code == 200 and body.get("message_id"):
+            return SendResult(provider_message_id=body["message_id"])
+        raise graph_error(status_code, body)

@@ -1,0 +1,39 @@
+from messaging.models.accounts import META_PROVIDERS, ChannelAccount, Provider
+from messaging.models.attachments import Attachment, AttachmentKind, TransferState
+from messaging.models.identities import ExternalIdentity, ViberSubscription
+from messaging.models.messages import DeliveryReceipt, DeliveryStatus, Direction, Message
+from messaging.models.simulator import (
+    FailureMode,
+    SimulatedEvent,
+    SimulatorCall,
+    SimulatorFailure,
+    SimulatorMedia,
+    SimulatorWebhook,
+)
+from messaging.models.templates import Template
+from messaging.models.webhooks import Outcome, Verdict, WebhookEvent
+
+__all__ = [
+    "META_PROVIDERS",
+    "Attachment",
+    "AttachmentKind",
+    "ChannelAccount",
+    "DeliveryReceipt",
+    "DeliveryStatus",
+    "Direction",
+    "ExternalIdentity",
+    "FailureMode",
+    "Message",
+    "Outcome",
+    "Provider",
+    "SimulatedEvent",
+    "SimulatorCall",
+    "SimulatorFailure",
+    "SimulatorMedia",
+    "SimulatorWebhook",
+    "Template",
+    "TransferState",
+    "Verdict",
+    "ViberSubscription",
+    "WebhookEvent",
+]

@@ -1,0 +1,119 @@
+"""Read queries of messaging, scoped to what the acting user may see.
+
+Agents see the activities they own, those they take part in (invited and not left) and those
+waiting in their queues; supervisors see everything; anyone else nothing. Each queryset loads
+what its API output reads, so a page costs the same queries whatever its length.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from contactcenter.models import Activity, ActivityState, Participant, QueueMembership
+from contactcenter.permissions import is_supervisor
+from messaging.models import (
+    Attachment,
+    ChannelAccount,
+    ExternalIdentity,
+    Message,
+    Template,
+    TransferState,
+)
+
+
+def activities_visible_to(user: AbstractBaseUser) -> QuerySet[Activity]:
+    """Every activity for supervisors; for agents their own, invited and queue-waiting ones."""
+    activities = Activity.objects.all()
+    if not user.is_authenticated:
+        return activities.none()
+    if is_supervisor(user):
+        return activities
+    taking_part = Participant.objects.filter(
+        activity=OuterRef("pk"), agent__user=user, left_at__isnull=True
+    )
+    member = QueueMembership.objects.filter(queue=OuterRef("queue"), agent__user=user)
+    return activities.filter(
+        Q(owner__user=user)
+        | Exists(taking_part)
+        | (Q(state=ActivityState.WAITING) & Exists(member))
+    )
+
+
+def activity_get(*, user: AbstractBaseUser, activity_id: int) -> Activity:
+    """The activity with its customer and channel, or Http404 where the user may not see it."""
+    activities = activities_visible_to(user).select_related("identity__channel_account", "queue")
+    return get_object_or_404(activities, pk=activity_id)
+
+
+def identities_visible_to(user: AbstractBaseUser) -> QuerySet[ExternalIdentity]:
+    """The customers of the activities the user may see, each with its channel account (the
+    reply window needs the provider)."""
+    identities = ExternalIdentity.objects.select_related("channel_account")
+    if is_supervisor(user):
+        return identities
+    return identities.filter(pk__in=activities_visible_to(user).values("identity"))
+
+
+def messages_of(activity: Activity) -> QuerySet[Message]:
+    """The activity's messages oldest first, with their authors and attachments."""
+    return (
+        Message.objects.filter(activity=activity)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def attachment_get(*, user: AbstractBaseUser, attachment_id: int) -> Attachment:
+    """A stored file of an activity the user may see, or Http404 (also while it downloads)."""
+    attachments = Attachment.objects.filter(
+        message__activity__in=activities_visible_to(user), transfer=TransferState.DONE
+    )
+    return get_object_or_404(attachments, pk=attachment_id)
+
+
+def templates_for(activity: Activity) -> QuerySet[Template]:
+    """The templates offered in the activity's queue: its own and those of every queue."""
+    return Template.objects.filter(Q(queues=activity.queue_id) | Q(queues__isnull=True)).distinct()
+
+
+def channel_accounts_visible_to(user: AbstractBaseUser) -> QuerySet[ChannelAccount]:
+    """Channel accounts hold credentials: supervisors only."""
+    if is_supervisor(user):
+        return ChannelAccount.objects.all()
+    return ChannelAccount.objects.none()
+
+
+def webhook_url(account: ChannelAccount) -> str:
+    """The address to paste into the provider's console for this account."""
+    return settings.SITE_URL + reverse("webhook", args=[account.provider, account.webhook_key])
+
+
+# Every delivery names its account by URL, and accounts change rarely: each process keeps the
+# ones it has seen for a few seconds. A change made elsewhere takes effect within that time;
+# one made in this process at once (see messaging/signals.py). Unknown keys are not kept.
+ACCOUNT_CACHE_SECONDS = 10.0
+_webhook_accounts: dict[tuple[str, str], tuple[float, ChannelAccount]] = {}
+
+
+def webhook_account(*, provider: str, key: str) -> ChannelAccount | None:
+    """The active channel account a webhook URL names, or None."""
+    cached = _webhook_accounts.get((provider, key))
+    if cached and time.monotonic() - cached[0] < ACCOUNT_CACHE_SECONDS:
+        return cached[1]
+    account = ChannelAccount.objects.filter(
+        provider=provider, webhook_key=key, is_active=True
+    ).first()
+    if account is None:
+        _webhook_accounts.pop((provider, key), None)
+        return None
+    _webhook_accounts[(provider, key)] = (time.monotonic(), account)
+    return account
+
+
+def webhook_accounts_forget() -> None:
+    _webhook_accounts.clear()

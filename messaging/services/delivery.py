@@ -1,0 +1,106 @@
+"""Delivery statuses of our messages: they only ever move forward."""
+
+from datetime import datetime
+
+from messaging.connectors.base import StatusUpdate, Watermark
+from messaging.lock_objects import message_for_update
+from messaging.models import (
+    ChannelAccount,
+    DeliveryReceipt,
+    DeliveryStatus,
+    Direction,
+    ExternalIdentity,
+    Message,
+)
+
+RANK = {
+    DeliveryStatus.QUEUED: 0,
+    DeliveryStatus.SENT: 1,
+    DeliveryStatus.DELIVERED: 2,
+    DeliveryStatus.READ: 3,
+}
+TIME_FIELD = {
+    DeliveryStatus.SENT: "sent_at",
+    DeliveryStatus.DELIVERED: "delivered_at",
+    DeliveryStatus.READ: "read_at",
+}
+
+
+def moves_forward(current: str, new: str) -> bool:
+    """Whether `new` is news: later in queued -> sent -> delivered -> read, or a failure of a
+    message the customer has not received. A failed message stays failed."""
+    if current == DeliveryStatus.FAILED:
+        return False
+    if new == DeliveryStatus.FAILED:
+        return RANK[current] < RANK[DeliveryStatus.DELIVERED]
+    return RANK[new] > RANK[current]
+
+
+def receipt_record(*, account: ChannelAccount, update: StatusUpdate) -> None:
+    """Keep the provider's status report and apply it to the message when we know it.
+
+    Caller holds a transaction. A report may arrive before the send call has returned the
+    message's id: it waits as a DeliveryReceipt and `receipts_apply_pending` applies it then.
+    """
+    DeliveryReceipt.objects.create(
+        channel_account=account,
+        provider_message_id=update.provider_message_id,
+        status=update.status,
+        occurred_at=update.occurred_at,
+        error_code=update.error_code,
+        error_reason=update.error_reason,
+    )
+    message = message_for_update(account=account, provider_message_id=update.provider_message_id)
+    if message is not None:
+        _apply(message, update.status, update.occurred_at, update.error_code, update.error_reason)
+
+
+def receipts_apply_pending(*, message: Message) -> None:
+    """Apply the reports that arrived for `message` before its id was stored.
+
+    Caller holds `message_for_update` on it.
+    """
+    receipts = DeliveryReceipt.objects.filter(
+        channel_account_id=message.channel_account_id,
+        provider_message_id=message.provider_message_id,
+    )
+    for receipt in receipts:
+        _apply(
+            message, receipt.status, receipt.occurred_at, receipt.error_code, receipt.error_reason
+        )
+
+
+def watermark_apply(*, account: ChannelAccount, watermark: Watermark) -> int:
+    """Move every message we sent the customer up to the watermark to its status; returns how
+    many moved. One filtered update: it only ever raises statuses, so it needs no row lock."""
+    identity = ExternalIdentity.objects.filter(
+        channel_account=account, provider_user_id=watermark.recipient_id
+    ).first()
+    if identity is None:
+        return 0
+    behind = [
+        status
+        for status, rank in RANK.items()
+        if RANK[DeliveryStatus.SENT] <= rank < RANK[watermark.status]
+    ]
+    return Message.objects.filter(
+        identity=identity,
+        direction__in=[Direction.OUT, Direction.SYSTEM],
+        status__in=behind,
+        sent_at__lte=watermark.up_to,
+    ).update(status=watermark.status, **{TIME_FIELD[watermark.status]: watermark.up_to})
+
+
+def _apply(message: Message, status: str, at: datetime, code: str, reason: str) -> None:
+    """Caller holds `message_for_update(message)`."""
+    if not moves_forward(message.status, status):
+        return
+    message.status = status
+    fields = ["status", "updated_at"]
+    if status == DeliveryStatus.FAILED:
+        message.error_code, message.error_reason = code, reason
+        fields += ["error_code", "error_reason"]
+    else:
+        setattr(message, TIME_FIELD[status], at)
+        fields.append(TIME_FIELD[status])
+    message.save(update_fields=fields)

@@ -1,0 +1,344 @@
+"""Outbound: an agent's message is stored `queued` in the caller's transaction, then a Celery
+task delivers it through the provider's connector, exactly once."""
+
+import mimetypes
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from contactcenter.exceptions import ApplicationError
+from contactcenter.models import Activity, ActivityState, Agent
+from contactcenter.selectors import agent_takes_part
+from messaging import http
+from messaging.connectors import connector_for
+from messaging.connectors.base import (
+    Connector,
+    OutboundAttachment,
+    OutboundContent,
+    SendError,
+)
+from messaging.connectors.meta import graph_error, graph_headers
+from messaging.lock_objects import message_by_id_for_update
+from messaging.models import (
+    Attachment,
+    AttachmentKind,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Provider,
+    Template,
+    TransferState,
+)
+from messaging.policy import reply_window
+from messaging.selectors import templates_for
+from messaging.services.delivery import moves_forward, receipts_apply_pending
+from messaging.services.errors import TransientProviderError
+from messaging.services.media import signed_attachment_url
+from messaging.tasks import message_deliver as message_deliver_task
+
+# Longer than an upload and a send with their timeouts: a sender that died is replaced after it.
+CLAIM_SECONDS = 90
+
+
+def message_send(
+    *,
+    activity: Activity,
+    author: Agent,
+    text: str = "",
+    template: Template | None = None,
+    template_parameters: Sequence[str] = (),
+    files: Sequence[UploadedFile] = (),
+) -> list[Message]:
+    """Queue an agent's reply: one message per file, the text as its own message (or as the
+    caption of a single file where the provider shows captions), or a WhatsApp template.
+
+    Refuses with ApplicationError, storing nothing, when the author is not in the activity, the
+    activity is closed or has no customer on a channel, or the reply window or the provider's
+    limits forbid it. Atomic; delivery tasks are enqueued on commit.
+    """
+    _check_activity(activity, author)
+    identity = activity.identity
+    connector = connector_for(identity.channel_account.provider)
+    window = reply_window(identity, timezone.now())
+    text = text.strip()
+    if template is not None:
+        _check_template(activity, template, template_parameters, text, files)
+    else:
+        _check_free_text(window, text, files)
+        _check_limits(connector, text, files)
+    captioned = len(files) == 1 and attachment_kind(_content_type(files[0])) in (
+        connector.captioned_kinds
+    )
+    with transaction.atomic():
+        queued = []
+        base = {"activity": activity, "author": author, "tag": window.tag}
+        if template is not None:
+            queued.append(
+                _queue(**base, template=template, template_parameters=list(template_parameters))
+            )
+        for upload in files:
+            message = _queue(**base, text=text if captioned else "")
+            _store_upload(message, upload)
+            queued.append(message)
+        if text and not captioned:
+            queued.append(_queue(**base, text=text))
+    return queued
+
+
+def _queue(*, activity: Activity, **fields) -> Message:
+    message = Message.objects.create(
+        activity=activity,
+        channel_account_id=activity.channel_account_id,
+        identity_id=activity.identity_id,
+        direction=Direction.OUT,
+        status=DeliveryStatus.QUEUED,
+        **fields,
+    )
+    message_deliver_task.delay_on_commit(message.id)
+    return message
+
+
+def attachment_kind(content_type: str) -> str:
+    major = content_type.split("/")[0]
+    return {
+        "image": AttachmentKind.IMAGE,
+        "audio": AttachmentKind.AUDIO,
+        "video": AttachmentKind.VIDEO,
+    }.get(major, AttachmentKind.FILE)
+
+
+def _content_type(upload: UploadedFile) -> str:
+    return upload.content_type or mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
+
+
+def _store_upload(message: Message, upload: UploadedFile) -> None:
+    content_type = _content_type(upload)
+    attachment = Attachment(
+        message=message,
+        kind=attachment_kind(content_type),
+        filename=upload.name,
+        content_type=content_type,
+        size=upload.size,
+        transfer=TransferState.DONE,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+
+
+def not_participant() -> ApplicationError:
+    """The refusal for anyone who is not in the activity (users who are not agents too)."""
+    return ApplicationError(
+        "Only the activity's owner or an agent taking part in it may write here.",
+        code="not_participant",
+        status=403,
+    )
+
+
+def _check_activity(activity: Activity, author: Agent) -> None:
+    if not agent_takes_part(agent=author, activity=activity):
+        raise not_participant()
+    if activity.identity_id is None:
+        raise ApplicationError(
+            "This activity has no customer on a channel.", code="no_channel", status=409
+        )
+    if activity.state == ActivityState.CLOSED:
+        raise ApplicationError(
+            "The activity is closed: start a new message to the customer instead.",
+            code="activity_closed",
+            status=409,
+        )
+
+
+def _check_template(
+    activity: Activity,
+    template: Template,
+    parameters: Sequence[str],
+    text: str,
+    files: Sequence[UploadedFile],
+) -> None:
+    if text or files:
+        raise ApplicationError(
+            "A template is sent alone, without text or files.", code="template_alone"
+        )
+    if not templates_for(activity).filter(pk=template.pk).exists():
+        raise ApplicationError(
+            "This template is not offered in the activity's queue.", code="template_not_offered"
+        )
+    provider = activity.channel_account.provider
+    if provider != Provider.WHATSAPP or not template.is_whatsapp:
+        raise ApplicationError(
+            "Only WhatsApp sends approved templates; insert the template's text instead.",
+            code="template_not_supported",
+        )
+    if len(parameters) != len(template.whatsapp_parameters):
+        raise ApplicationError(
+            f"The template needs {len(template.whatsapp_parameters)} parameters.",
+            code="template_parameters",
+        )
+
+
+def _check_free_text(window, text: str, files: Sequence[UploadedFile]) -> None:
+    if not text and not files:
+        raise ApplicationError("Write a message or attach a file.", code="empty_message")
+    if window.template_required:
+        raise ApplicationError(
+            "More than 24 hours have passed since the customer last wrote: "
+            "only an approved WhatsApp template may be sent.",
+            code="template_required",
+        )
+    if not window.free_text:
+        raise ApplicationError(window.refusal, code="outside_window")
+
+
+def _check_limits(connector: Connector, text: str, files: Sequence[UploadedFile]) -> None:
+    if len(text) > connector.text_limit:
+        raise ApplicationError(
+            f"The message is longer than the {connector.text_limit} characters "
+            "this channel allows.",
+            code="text_too_long",
+        )
+    for upload in files:
+        content_type = _content_type(upload)
+        refusal = connector.refusal(attachment_kind(content_type), content_type, upload.size)
+        if refusal:
+            raise ApplicationError(f"{upload.name}: {refusal}", code="file_refused")
+
+
+def message_deliver(*, message_id: int) -> None:
+    """Send a queued message through its connector and record the outcome.
+
+    Idempotent: only a queued message that no other sender has claimed is sent, so a task
+    redelivered after a send that succeeded sends nothing. Network calls happen outside any row
+    lock. Transient errors raise TransientProviderError (the task retries); permanent ones
+    mark the message failed with the provider's reason. The one window left is a crash between
+    the provider's answer and our commit: no provider offers an idempotency key to close it.
+    """
+    if not _claim(message_id):
+        return
+    message = (
+        Message.objects.select_related("channel_account", "identity", "template")
+        .prefetch_related("attachments")
+        .get(pk=message_id)
+    )
+    connector = connector_for(message.channel_account.provider)
+    try:
+        request = connector.build_send(message.channel_account, message.identity, _content(message))
+        response = http.request("POST", request.url, json=request.json, headers=request.headers)
+        result = connector.read_response(response.status_code, http.json_body(response))
+    except SendError as exc:
+        if exc.transient:
+            _release(message_id)
+            raise TransientProviderError(exc.reason) from exc
+        message_fail(message_id=message_id, code=exc.code, reason=exc.reason)
+        return
+    except TransientProviderError:
+        _release(message_id)
+        raise
+    _sent(message_id, result.provider_message_id)
+
+
+def message_fail(*, message_id: int, code: str, reason: str) -> None:
+    """Mark a message that could not be sent as failed, with a reason the agent can read."""
+    with transaction.atomic():
+        message = message_by_id_for_update(message_id)
+        if message is None or message.status != DeliveryStatus.QUEUED:
+            return
+        message.status = DeliveryStatus.FAILED
+        message.error_code, message.error_reason = code, reason
+        message.send_claimed_until = None
+        message.save(
+            update_fields=[
+                "status",
+                "error_code",
+                "error_reason",
+                "send_claimed_until",
+                "updated_at",
+            ]
+        )
+
+
+def _claim(message_id: int) -> bool:
+    """Compare-and-set: this sender takes a queued message nobody else is sending."""
+    now = timezone.now()
+    claimed = (
+        Message.objects.filter(pk=message_id, status=DeliveryStatus.QUEUED)
+        .exclude(send_claimed_until__gt=now)
+        .update(send_claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+    return claimed == 1
+
+
+def _release(message_id: int) -> None:
+    Message.objects.filter(pk=message_id).update(send_claimed_until=None)
+
+
+def _sent(message_id: int, provider_message_id: str) -> None:
+    with transaction.atomic():
+        message = message_by_id_for_update(message_id)
+        message.provider_message_id = provider_message_id
+        message.send_attempts += 1
+        message.send_claimed_until = None
+        if moves_forward(message.status, DeliveryStatus.SENT):
+            message.status = DeliveryStatus.SENT
+            message.sent_at = timezone.now()
+        message.save(
+            update_fields=[
+                "provider_message_id", "send_attempts", "send_claimed_until",
+                "status", "sent_at", "updated_at",
+            ]
+        )  # fmt: skip
+        receipts_apply_pending(message=message)
+
+
+def _content(message: Message) -> OutboundContent:
+    if message.template_id:
+        return OutboundContent(
+            template_name=message.template.whatsapp_name,
+            template_language=message.template.whatsapp_language,
+            template_parameters=tuple(message.template_parameters),
+        )
+    attachment = next(iter(message.attachments.all()), None)
+    if attachment is None:
+        return OutboundContent(text=message.text, tag=message.tag)
+    return OutboundContent(
+        text=message.text, tag=message.tag, attachment=_outbound_attachment(message, attachment)
+    )
+
+
+def _outbound_attachment(message: Message, attachment: Attachment) -> OutboundAttachment:
+    """WhatsApp takes files uploaded to its media endpoint; the others fetch a signed link."""
+    media_id = ""
+    url = ""
+    if message.channel_account.provider == Provider.WHATSAPP:
+        media_id = attachment.provider_media_id or _whatsapp_upload(message, attachment)
+    else:
+        url = signed_attachment_url(attachment)
+    return OutboundAttachment(
+        kind=attachment.kind,
+        url=url,
+        media_id=media_id,
+        filename=attachment.filename,
+        size=attachment.size,
+    )
+
+
+def _whatsapp_upload(message: Message, attachment: Attachment) -> str:
+    """Upload once: the media id is kept, so a retried send does not upload again."""
+    account = message.channel_account
+    with attachment.file.open("rb") as file:
+        response = http.request(
+            "POST",
+            f"{settings.WHATSAPP_API_URL}/{account.provider_account_id}/media",
+            headers=graph_headers(account),
+            data={"messaging_product": "whatsapp", "type": attachment.content_type},
+            files={"file": (attachment.filename, file.read(), attachment.content_type)},
+        )
+    body = http.json_body(response)
+    if response.status_code != 200 or not body.get("id"):
+        raise graph_error(response.status_code, body)
+    Attachment.objects.filter(pk=attachment.pk).update(provider_media_id=body["id"])
+    return body["id"]

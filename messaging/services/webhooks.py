@@ -1,0 +1,279 @@
+"""Inbound: a provider's webhook delivery, from raw bytes to stored messages, exactly once.
+
+The view verifies the signature and keeps the delivery (`webhook_delivery_receive`), which
+queues its processing and lets the view answer 200 at once, as the providers ask. A worker then
+applies it (`webhook_event_process`): the connector parses it and every event is applied in one
+transaction. Database constraints make this idempotent, so a retried, replayed or concurrently
+duplicated delivery stores nothing twice; the kept row is the source of truth, and a sweep
+queues again any delivery whose task was lost.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from contactcenter.models import Activity, ActivityState
+from contactcenter.services.activities import (
+    activity_create_waiting,
+    activity_note_customer_message,
+)
+from messaging.connectors import connector_for
+from messaging.connectors.base import (
+    InboundMessage,
+    StatusUpdate,
+    SubscriptionChange,
+    Watermark,
+)
+from messaging.lock_objects import webhook_event_for_update
+from messaging.models import (
+    Attachment,
+    ChannelAccount,
+    DeliveryStatus,
+    Direction,
+    ExternalIdentity,
+    Message,
+    Outcome,
+    Provider,
+    Verdict,
+    ViberSubscription,
+    WebhookEvent,
+)
+from messaging.services.delivery import receipt_record, watermark_apply
+from messaging.tasks import attachment_download
+from messaging.tasks import webhook_event_process as webhook_event_process_task
+
+# A delivery that loses a race (a concurrent copy of the same message, or the first messages
+# of one new customer arriving together) is rolled back and applied again: the next attempt
+# sees what the winner stored.
+APPLY_ATTEMPTS = 3
+KEPT_HEADERS = {"content-type", "user-agent", "x-hub-signature-256", "x-viber-content-signature"}
+# A pending delivery older than this has lost its task: the sweep queues it again.
+STALE_AFTER = timedelta(seconds=60)
+
+
+@dataclass
+class ProcessResult:
+    messages: int = 0
+    duplicates: int = 0
+    statuses: int = 0
+    subscriptions: int = 0
+    new_activities: list[int] = field(default_factory=list)
+
+
+def webhook_delivery_receive(
+    *, account: ChannelAccount, headers: dict, body: bytes, verified: bool
+) -> WebhookEvent:
+    """Keep a delivery: a verified one as pending, with its processing queued on commit; one
+    whose signature did not verify as rejected, for audit only."""
+    refused = (
+        {} if verified else {"outcome": Outcome.FAILED, "error": "The signature did not verify."}
+    )
+    event = WebhookEvent.objects.create(
+        provider=account.provider,
+        channel_account=account,
+        headers={k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS},
+        body=body.decode("utf-8", errors="replace"),
+        verdict=Verdict.ACCEPTED if verified else Verdict.REJECTED,
+        **refused,
+    )
+    if verified:
+        webhook_event_process_task.delay_on_commit(event.id)
+    return event
+
+
+def webhook_event_process(*, event_id: int) -> ProcessResult | None:
+    """Apply every event of a kept delivery and mark it processed; None when it is not
+    pending (already processed, failed, or rejected).
+
+    Owns the transaction. Idempotent. An error other than a lost race propagates with nothing
+    applied: the task retries, then marks the delivery failed.
+    """
+    for _ in range(APPLY_ATTEMPTS - 1):
+        try:
+            return _process(event_id)
+        except IntegrityError:
+            continue
+    return _process(event_id)
+
+
+@transaction.atomic
+def _process(event_id: int) -> ProcessResult | None:
+    event = webhook_event_for_update(event_id)
+    if event is None or event.outcome != Outcome.PENDING or event.verdict != Verdict.ACCEPTED:
+        return None
+    account = event.channel_account
+    result = ProcessResult()
+    for item in connector_for(account.provider).parse(account, json.loads(event.body)):
+        _apply(account, item, result)
+    event.outcome = Outcome.PROCESSED
+    event.result = asdict(result)
+    event.processed_at = timezone.now()
+    event.save(update_fields=["outcome", "result", "processed_at", "updated_at"])
+    return result
+
+
+def webhook_event_failed(*, event_id: int, error: str) -> None:
+    """Give up on a delivery that could not be applied; it stays kept, with the error."""
+    WebhookEvent.objects.filter(pk=event_id, outcome=Outcome.PENDING).update(
+        outcome=Outcome.FAILED, error=error
+    )
+
+
+def webhook_events_replay(*, event_ids: list[int]) -> int:
+    """Apply failed accepted deliveries again (after the cause was fixed); returns how many
+    were queued. Rejected deliveries are never replayed: nobody vouched for them."""
+    replayable = WebhookEvent.objects.filter(
+        pk__in=event_ids, verdict=Verdict.ACCEPTED, outcome=Outcome.FAILED
+    )
+    ids = list(replayable.values_list("pk", flat=True))
+    WebhookEvent.objects.filter(pk__in=ids).update(outcome=Outcome.PENDING, error="")
+    for event_id in ids:
+        webhook_event_process_task.delay_on_commit(event_id)
+    return len(ids)
+
+
+def webhook_events_requeue_stale() -> int:
+    """Queue again every accepted delivery still pending after STALE_AFTER (its task was lost
+    with a broker or a worker); returns how many. Harmless twice: processing is idempotent."""
+    stale = WebhookEvent.objects.filter(
+        verdict=Verdict.ACCEPTED,
+        outcome=Outcome.PENDING,
+        created_at__lt=timezone.now() - STALE_AFTER,
+    ).values_list("pk", flat=True)[:1000]
+    ids = list(stale)
+    for event_id in ids:
+        webhook_event_process_task.delay(event_id)
+    return len(ids)
+
+
+def _apply(account: ChannelAccount, item, result: ProcessResult) -> None:
+    if isinstance(item, InboundMessage):
+        message, new_activity = message_ingest(account=account, inbound=item)
+        if message is None:
+            result.duplicates += 1
+        else:
+            result.messages += 1
+        if new_activity:
+            result.new_activities.append(new_activity)
+    elif isinstance(item, StatusUpdate):
+        receipt_record(account=account, update=item)
+        result.statuses += 1
+    elif isinstance(item, Watermark):
+        watermark_apply(account=account, watermark=item)
+        result.statuses += 1
+    elif isinstance(item, SubscriptionChange):
+        subscription_apply(account=account, change=item)
+        result.subscriptions += 1
+
+
+def message_ingest(
+    *, account: ChannelAccount, inbound: InboundMessage
+) -> tuple[Message | None, int | None]:
+    """Store one customer message once, in the customer's open activity (opening one if
+    needed); returns the message (None for a duplicate) and the id of a new activity.
+
+    Caller holds a transaction and applies the delivery again on IntegrityError (see
+    `webhook_delivery_apply`).
+    """
+    if Message.objects.filter(
+        channel_account=account, provider_message_id=inbound.provider_message_id
+    ).exists():
+        return None, None
+    activity = (
+        Activity.objects.select_related("identity")
+        .filter(identity__channel_account=account, identity__provider_user_id=inbound.sender_id)
+        .exclude(state=ActivityState.CLOSED)
+        .first()
+    )
+    new_activity = None
+    if activity is None:
+        identity = _identity_seen(account, inbound)
+        activity = activity_create_waiting(
+            queue_id=account.queue_id,
+            channel_account=account,
+            identity=identity,
+            title=identity.display_name or identity.provider_user_id,
+            customer_message_at=inbound.sent_at,
+        )
+        new_activity = activity.id
+    else:
+        _identity_update(activity.identity, account, inbound)
+        activity_note_customer_message(activity=activity, sent_at=inbound.sent_at)
+    message = Message.objects.create(
+        activity=activity,
+        channel_account=account,
+        identity_id=activity.identity_id,
+        direction=Direction.IN,
+        status=DeliveryStatus.RECEIVED,
+        text=inbound.text,
+        provider_message_id=inbound.provider_message_id,
+        provider_timestamp=inbound.sent_at,
+    )
+    for attachment in inbound.attachments:
+        stored = Attachment.objects.create(
+            message=message,
+            kind=attachment.kind,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            caption=attachment.caption,
+            provider_media_id=attachment.media_id,
+            source_url=attachment.url,
+        )
+        attachment_download.delay_on_commit(stored.id)
+    return message, new_activity
+
+
+def _identity_seen(account: ChannelAccount, inbound: InboundMessage) -> ExternalIdentity:
+    """The sender's identity, created on first contact, else brought up to date."""
+    identity = ExternalIdentity.objects.filter(
+        channel_account=account, provider_user_id=inbound.sender_id
+    ).first()
+    if identity is not None:
+        _identity_update(identity, account, inbound)
+        return identity
+    return ExternalIdentity.objects.create(
+        channel_account=account,
+        provider_user_id=inbound.sender_id,
+        display_name=inbound.sender_name,
+        phone=inbound.phone,
+        last_inbound_at=inbound.sent_at,
+        viber_subscription=_subscribed_by_writing(account),
+    )
+
+
+def _identity_update(
+    identity: ExternalIdentity, account: ChannelAccount, inbound: InboundMessage
+) -> None:
+    """One UPDATE: the latest name, the reply window (never moved back by a late message), and
+    Viber's subscription (a user who writes is subscribed; Viber sends no callback for it)."""
+    sent_at = Value(inbound.sent_at, output_field=DateTimeField())
+    changes = {"last_inbound_at": Greatest(Coalesce(F("last_inbound_at"), sent_at), sent_at)}
+    if inbound.sender_name and inbound.sender_name != identity.display_name:
+        changes["display_name"] = inbound.sender_name
+    if account.provider == Provider.VIBER:
+        changes["viber_subscription"] = ViberSubscription.SUBSCRIBED
+    ExternalIdentity.objects.filter(pk=identity.pk).update(**changes)
+
+
+def _subscribed_by_writing(account: ChannelAccount) -> str:
+    return ViberSubscription.SUBSCRIBED if account.provider == Provider.VIBER else ""
+
+
+def subscription_apply(*, account: ChannelAccount, change: SubscriptionChange) -> None:
+    """Viber: remember who may be written to. `conversation_started` only introduces the user."""
+    identity, _ = ExternalIdentity.objects.get_or_create(
+        channel_account=account,
+        provider_user_id=change.user_id,
+        defaults={"display_name": change.user_name},
+    )
+    if change.subscribed is not None:
+        state = (
+            ViberSubscription.SUBSCRIBED if change.subscribed else ViberSubscription.UNSUBSCRIBED
+        )
+        ExternalIdentity.objects.filter(pk=identity.pk).update(viber_subscription=state)

@@ -1,0 +1,63 @@
+"""`manage.py demo`: the demo data a new user logs in with, loaded any number of times."""
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from contactcenter.models import Agent, PauseReason, Queue, QueueMembership, QueueWidget, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict:
+    """Everything the demo writes, as comparable values."""
+    users = get_user_model().objects.order_by("username")
+    return {
+        "users": list(users.values_list("username", "password", "is_staff", "groups__name")),
+        "agents": list(Agent.objects.values_list("user__username", "display_name")),
+        "memberships": list(
+            QueueMembership.objects.values_list("agent__user__username", "queue__number")
+        ),
+        "queues": list(Queue.objects.values_list("number", "name", "accept_timeout", "statuses")),
+        "widgets": list(QueueWidget.objects.values_list("queue__number", "kind", "position")),
+        "statuses": list(Status.objects.values_list("name")),
+        "pause_reasons": list(PauseReason.objects.values_list("name", "paid", "is_missed_offer")),
+    }
+
+
+@override_settings(DEBUG=True)
+def test_loading_the_demo_twice_leaves_the_same_data(capsys):
+    # given
+    call_command("demo")
+    first = snapshot()
+    # when
+    call_command("demo")
+    # then
+    assert snapshot() == first
+    assert len(first["agents"]) == 3
+    assert ("Missed notification", False, True) in first["pause_reasons"]
+
+
+@override_settings(DEBUG=True)
+def test_the_printed_logins_work(capsys):
+    call_command("demo")
+    printed = capsys.readouterr().out
+    logins = [line.split()[1:] for line in printed.splitlines() if line.startswith("  ")]
+    assert [username for username, _ in logins] == ["supervisor", "alice", "bob", "carol"]
+    assert all(authenticate(username=u, password=p) for u, p in logins)
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_supervisor_may_manage_queues_and_agents():
+    call_command("demo")
+    supervisor = get_user_model().objects.get(username="supervisor")
+    assert supervisor.is_staff
+    assert supervisor.has_perms(["contactcenter.add_queue", "auth.change_user"])
+
+
+@override_settings(DEBUG=False)
+def test_the_demo_is_refused_with_debug_off():
+    with pytest.raises(CommandError, match="--force"):
+        call_command("demo")
+    assert not Queue.objects.exists()

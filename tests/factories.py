@@ -1,0 +1,143 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from contactcenter.models import (
+    Activity,
+    Agent,
+    Offer,
+    Pause,
+    PauseReason,
+    Queue,
+    QueueMembership,
+    Status,
+)
+from messaging.models import ChannelAccount, ExternalIdentity, Provider
+
+PASSWORD = "correct-horse-battery"
+META_SECRET = "test_app_secret"  # CHANNELS.md's Meta test vector
+VIBER_TOKEN = "44dafb7e0f40021e-61a47a1e6778d187-f2c5a676a07050b3"  # CHANNELS.md's Viber vector
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    password = factory.django.Password(PASSWORD)
+
+
+class SupervisorFactory(UserFactory):
+    is_staff = True
+
+
+class QueueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Queue
+
+    number = factory.Sequence(lambda n: 100 + n)
+    name = factory.Sequence(lambda n: f"Queue {n}")
+
+
+class StatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Status
+
+    name = factory.Sequence(lambda n: f"Status {n}")
+
+
+class AgentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agent
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Faker("name")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QueueMembership
+
+    agent = factory.SubFactory(AgentFactory)
+    queue = factory.SubFactory(QueueFactory)
+
+
+class PauseReasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PauseReason
+
+    name = factory.Sequence(lambda n: f"Reason {n}")
+
+
+class PauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pause
+
+    agent = factory.SubFactory(AgentFactory)
+    reason = factory.SubFactory(PauseReasonFactory)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    queue = factory.SubFactory(QueueFactory)
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offer
+
+    activity = factory.SubFactory(ActivityFactory)
+    agent = factory.SubFactory(AgentFactory)
+    deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(seconds=30))
+
+
+class ChannelAccountFactory(factory.django.DjangoModelFactory):
+    """A WhatsApp number by default; `viber=True`, `messenger=True` or `instagram=True` switch."""
+
+    class Meta:
+        model = ChannelAccount
+
+    class Params:
+        messenger = factory.Trait(provider=Provider.MESSENGER, provider_account_id="PAGE_ID")
+        instagram = factory.Trait(provider=Provider.INSTAGRAM, provider_account_id="IG_ID")
+        viber = factory.Trait(
+            provider=Provider.VIBER,
+            provider_account_id="",
+            access_token="",
+            app_secret="",
+            verify_token="",
+            viber_auth_token=VIBER_TOKEN,
+            viber_sender_name="Support",
+        )
+
+    provider = Provider.WHATSAPP
+    name = factory.LazyAttribute(lambda account: f"Our {account.provider}")
+    queue = factory.SubFactory(QueueFactory)
+    provider_account_id = factory.Sequence(lambda n: f"10654035224{n:04d}")
+    access_token = "test-access-token"
+    app_secret = META_SECRET
+    verify_token = "verify-me"
+
+
+class IdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExternalIdentity
+
+    channel_account = factory.SubFactory(ChannelAccountFactory)
+    provider_user_id = factory.Sequence(lambda n: f"1650555{n:04d}")
+    display_name = factory.Faker("name")
+
+
+class CustomerActivityFactory(ActivityFactory):
+    """An activity with a customer on a channel, open for an agent."""
+
+    identity = factory.SubFactory(IdentityFactory)
+    channel_account = factory.SelfAttribute("identity.channel_account")
+    queue = factory.SelfAttribute("identity.channel_account.queue")
+    state = "open"
+    owner = factory.SubFactory(AgentFactory)
