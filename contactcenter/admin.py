@@ -1,21 +1,28 @@
 """The supervisors' back office.
 
 Configuration (queues, statuses, pause reasons, agents, calendar) is edited here directly.
-Activities, offers and pauses change only through their services, so the admin shows them
-read-only; the actions that change them are added with those services.
+Activities, offers, pauses and queue logins change only through their services, so the admin
+shows them read-only; its actions ("End pause", "Log out of queue" ...) call those services
+with the supervisor as the actor, one agent at a time, outside any transaction of the admin's
+own (the services are durable transactions).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
 
+from contactcenter.exceptions import ApplicationError
 from contactcenter.models import (
     Activity,
     ActivityEvent,
+    ActivityState,
     Agent,
     CalendarEvent,
     Offer,
+    OfferOutcome,
     Participant,
     Pause,
     PauseReason,
@@ -24,6 +31,7 @@ from contactcenter.models import (
     QueueWidget,
     Status,
 )
+from contactcenter.services.availability import pause_end, queue_login
 
 User = get_user_model()
 
@@ -43,6 +51,25 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ServiceActionsMixin:
+    """Actions that call services. The model admins they sit on may be read-only
+    (`has_change_permission` is False), so they ask for the model permission itself."""
+
+    def has_end_pause_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("contactcenter.change_pause")
+
+    def has_queue_login_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("contactcenter.change_queuemembership")
+
+    def pauses_end(self, request: HttpRequest, agents: list[Agent]) -> None:
+        ended = sum(pause_end(agent=agent, actor=request.user) for agent in agents)
+        not_paused = len(agents) - ended
+        message = f"Ended {ended} pause{'' if ended == 1 else 's'}."
+        if not_paused:
+            message += f" {not_paused} agent{' was' if not_paused == 1 else 's were'} not paused."
+        self.message_user(request, message, messages.SUCCESS if ended else messages.WARNING)
 
 
 class AgentInline(admin.StackedInline):
@@ -68,10 +95,19 @@ class QueueWidgetInline(admin.TabularInline):
 
 
 class MembershipInline(admin.TabularInline):
+    """Which queues an agent works in. Whether they are logged in right now is shown, not
+    edited: supervisors change it with the queue memberships' actions."""
+
     model = QueueMembership
     extra = 0
     autocomplete_fields = ["agent"]
     fields = ["agent", "logged_in"]
+    readonly_fields = ["logged_in"]
+
+
+class AgentMembershipInline(MembershipInline):
+    autocomplete_fields = ["queue"]
+    fields = ["queue", "logged_in"]
 
 
 @admin.register(Queue)
@@ -111,33 +147,149 @@ class StatusAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def _open_chats() -> Coalesce:
+    """Open activities the agent owns (postponed ones are parked and do not count)."""
+    owned = (
+        Activity.objects.filter(owner=OuterRef("pk"), state=ActivityState.OPEN)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(owned, output_field=IntegerField()), 0)
+
+
+def _pending_offers() -> Coalesce:
+    ringing = (
+        Offer.objects.filter(agent=OuterRef("pk"), outcome=OfferOutcome.PENDING)
+        .order_by()
+        .values("agent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ringing, output_field=IntegerField()), 0)
+
+
 @admin.register(Agent)
-class AgentAdmin(admin.ModelAdmin):
+class AgentAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    """Agents' configuration, and their live state on the list: online, pause, load, logins.
+
+    Every column comes from the list's own query (annotations) or one prefetch, so the page
+    runs the same queries for 1 agent or 100.
+    """
+
     list_display = [
         "display_name",
         "user",
-        "max_open_chats",
         "is_online",
-        "current_pause",
+        "pause_reason",
+        "pause_since",
+        "chats",
+        "pending_offers",
+        "logged_in_queues",
     ]
     list_filter = ["is_online", "memberships__queue"]
     list_select_related = ["user"]
     search_fields = ["display_name", "user__username", "user__email"]
     readonly_fields = ["is_online"]
     autocomplete_fields = ["user"]
-    inlines = [MembershipInline]
+    inlines = [AgentMembershipInline]
+    actions = ["end_pause"]
 
     def get_queryset(self, request):
         open_pause = Pause.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True)
+        logged_in = QueueMembership.objects.filter(logged_in=True).select_related("queue")
         return (
             super()
             .get_queryset(request)
-            .annotate(current_pause=Subquery(open_pause.values("reason__name")[:1]))
+            .annotate(
+                pause_reason=Subquery(open_pause.values("reason__name")[:1]),
+                pause_since=Subquery(open_pause.values("started_at")[:1]),
+                open_chats=_open_chats(),
+                pending_offers=_pending_offers(),
+            )
+            .prefetch_related(
+                Prefetch("memberships", queryset=logged_in, to_attr="logged_in_memberships")
+            )
         )
 
-    @admin.display(description="paused for")
-    def current_pause(self, agent: Agent) -> str:
-        return agent.current_pause or "—"
+    @admin.display(description="pause", ordering="pause_reason", empty_value="—")
+    def pause_reason(self, agent: Agent) -> str | None:
+        return agent.pause_reason
+
+    @admin.display(description="paused since", ordering="pause_since", empty_value="—")
+    def pause_since(self, agent: Agent):
+        return agent.pause_since
+
+    @admin.display(description="open chats / max", ordering="open_chats")
+    def chats(self, agent: Agent) -> str:
+        return f"{agent.open_chats}/{agent.max_open_chats}"
+
+    @admin.display(description="notifications ringing", ordering="pending_offers")
+    def pending_offers(self, agent: Agent) -> int:
+        return agent.pending_offers
+
+    @admin.display(description="logged into", empty_value="—")
+    def logged_in_queues(self, agent: Agent) -> str:
+        return ", ".join(str(membership.queue) for membership in agent.logged_in_memberships)
+
+    @admin.action(description="End pause", permissions=["end_pause"])
+    def end_pause(self, request: HttpRequest, queryset: QuerySet[Agent]) -> None:
+        self.pauses_end(request, list(queryset))
+
+
+@admin.register(QueueMembership)
+class QueueMembershipAdmin(ServiceActionsMixin, admin.ModelAdmin):
+    """Who works in which queue. Logging an agent into or out of a queue is an action (the
+    service locks the agent, tells their workspace and routes them), never a form edit."""
+
+    list_display = ["agent", "queue", "logged_in", "updated_at"]
+    list_filter = ["logged_in", "queue", "agent__is_online"]
+    list_select_related = ["agent", "queue"]
+    search_fields = [
+        "agent__display_name",
+        "agent__user__username",
+        "queue__name",
+        "=queue__number",
+    ]
+    autocomplete_fields = ["agent", "queue"]
+    readonly_fields = ["logged_in"]
+    actions = ["log_out", "log_in"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # a membership is not moved to another agent or queue
+            return ["agent", "queue", "logged_in"]
+        return self.readonly_fields
+
+    @admin.action(description="Log out of queue", permissions=["queue_login"])
+    def log_out(self, request: HttpRequest, queryset: QuerySet[QueueMembership]) -> None:
+        self._queue_login(request, queryset, logged_in=False)
+
+    @admin.action(description="Log into queue", permissions=["queue_login"])
+    def log_in(self, request: HttpRequest, queryset: QuerySet[QueueMembership]) -> None:
+        self._queue_login(request, queryset, logged_in=True)
+
+    def _queue_login(
+        self, request: HttpRequest, queryset: QuerySet[QueueMembership], *, logged_in: bool
+    ) -> None:
+        changed = 0
+        for membership in queryset.select_related("agent", "queue"):
+            if membership.logged_in == logged_in:
+                continue
+            try:
+                queue_login(
+                    agent=membership.agent,
+                    queue_id=membership.queue_id,
+                    logged_in=logged_in,
+                    actor=request.user,
+                )
+            except ApplicationError as error:  # removed from the queue meanwhile
+                self.message_user(request, f"{membership}: {error.message}", messages.ERROR)
+                continue
+            changed += 1
+        verb = "into" if logged_in else "out of"
+        noun = "membership" if changed == 1 else "memberships"
+        self.message_user(request, f"Logged {changed} {noun} {verb} the queue.", messages.SUCCESS)
 
 
 @admin.register(PauseReason)
@@ -148,12 +300,19 @@ class PauseReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pause)
-class PauseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PauseAdmin(ServiceActionsMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["agent", "reason", "cause", "started_at", "ended_at", "ended_by"]
     list_filter = ["reason", "cause", ("ended_at", admin.EmptyFieldListFilter)]
     list_select_related = ["agent", "reason", "ended_by"]
     search_fields = ["agent__display_name"]
     date_hierarchy = "started_at"
+    actions = ["end_pause"]
+
+    @admin.action(description="End pause", permissions=["end_pause"])
+    def end_pause(self, request: HttpRequest, queryset: QuerySet[Pause]) -> None:
+        """Ends the selected pauses that are still open (ended ones are left as they are)."""
+        open_pauses = queryset.filter(ended_at__isnull=True).select_related("agent")
+        self.pauses_end(request, list({pause.agent for pause in open_pauses}))
 
 
 class ParticipantInline(ReadOnlyMixin, admin.TabularInline):

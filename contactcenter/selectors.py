@@ -1,9 +1,21 @@
 """Read queries used by more than one caller, scoped to what the acting user may see."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from contactcenter.models import Activity, Agent, Participant, Queue, QueueMembership
+from contactcenter.models import (
+    Activity,
+    ActivityState,
+    Agent,
+    Offer,
+    OfferOutcome,
+    Participant,
+    Pause,
+    Queue,
+    QueueMembership,
+    RoutingStrategy,
+)
 from contactcenter.permissions import is_supervisor
 
 
@@ -33,3 +45,122 @@ def agent_takes_part(*, agent: Agent, activity: Activity) -> bool:
     if activity.owner_id == agent.pk:
         return True
     return Participant.objects.filter(activity=activity, agent=agent, left_at__isnull=True).exists()
+
+
+def activities_for_payload() -> QuerySet[Activity]:
+    """Activities with everything `ActivitySerializer` reads, in one query."""
+    return Activity.objects.select_related(
+        "queue", "owner", "status", "channel_account", "identity"
+    )
+
+
+def activity_with_offered_to() -> QuerySet[Activity]:
+    """As `activities_for_payload`, plus the name of the agent a pending offer rings."""
+    ringing = Offer.objects.filter(activity=OuterRef("pk"), outcome=OfferOutcome.PENDING)
+    return activities_for_payload().annotate(
+        offered_to=Subquery(ringing.values("agent__display_name")[:1])
+    )
+
+
+def waiting_for_agent(agent: Agent) -> QuerySet[Activity]:
+    """Every waiting activity of the agent's queues, logged in or not, oldest first."""
+    return (
+        activity_with_offered_to()
+        .filter(state=ActivityState.WAITING, queue__memberships__agent=agent)
+        .order_by("queued_at", "pk")
+    )
+
+
+def activities_of_agent(agent: Agent) -> QuerySet[Activity]:
+    """The open and postponed activities the agent takes part in (owner or invited)."""
+    taking_part = Participant.objects.filter(
+        activity=OuterRef("pk"), agent=agent, left_at__isnull=True
+    )
+    return (
+        activities_for_payload()
+        .filter(Exists(taking_part), state__in=[ActivityState.OPEN, ActivityState.POSTPONED])
+        .order_by("accepted_at", "pk")
+    )
+
+
+def pending_offers_for(agent: Agent) -> QuerySet[Offer]:
+    return (
+        Offer.objects.filter(agent=agent, outcome=OfferOutcome.PENDING)
+        .select_related(
+            "sent_by",
+            "activity__queue",
+            "activity__owner",
+            "activity__status",
+            "activity__channel_account",
+            "activity__identity",
+        )
+        .order_by("deadline", "pk")
+    )
+
+
+def open_pause_of(agent: Agent) -> Pause | None:
+    return Pause.objects.filter(agent=agent, ended_at__isnull=True).select_related("reason").first()
+
+
+def participant_ids(activity: Activity) -> list[int]:
+    """The agents taking part in the activity now: who receives its events."""
+    return list(
+        Participant.objects.filter(activity=activity, left_at__isnull=True).values_list(
+            "agent_id", flat=True
+        )
+    )
+
+
+def queue_member_ids(queue_id: int) -> list[int]:
+    """Every agent of the queue, logged in or not: who sees its waiting list."""
+    return list(
+        QueueMembership.objects.filter(queue_id=queue_id).values_list("agent_id", flat=True)
+    )
+
+
+def agent_load() -> Coalesce:
+    """Open activities owned plus notifications ringing: what counts against max_open_chats.
+    Postponed activities are parked and do not count."""
+    owned = (
+        Activity.objects.filter(owner=OuterRef("pk"), state=ActivityState.OPEN)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    ringing = (
+        Offer.objects.filter(agent=OuterRef("pk"), outcome=OfferOutcome.PENDING)
+        .order_by()
+        .values("agent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(owned), 0) + Coalesce(Subquery(ringing), 0)
+
+
+def eligible_agents(*, queue: Queue, activity: Activity) -> QuerySet[Agent]:
+    """Agents routing may ring for the activity, best first: logged into the queue, online,
+    not paused, under capacity, not already in it, and not one who already rejected or missed
+    this activity."""
+    paused = Pause.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True)
+    declined = Offer.objects.filter(
+        agent=OuterRef("pk"),
+        activity=activity,
+        outcome__in=[OfferOutcome.REJECTED, OfferOutcome.EXPIRED],
+    )
+    logged_in = QueueMembership.objects.filter(agent=OuterRef("pk"), queue=queue, logged_in=True)
+    taking_part = Participant.objects.filter(
+        agent=OuterRef("pk"), activity=activity, left_at__isnull=True
+    )
+    agents = (
+        Agent.objects.filter(Exists(logged_in), is_online=True)
+        .exclude(Exists(paused))
+        .exclude(Exists(declined))
+        .exclude(Exists(taking_part))
+        .annotate(load=agent_load())
+        .filter(load__lt=F("max_open_chats"))
+    )
+    idle_longest = F("last_offered_at").asc(nulls_first=True)
+    if queue.routing_strategy == RoutingStrategy.LEAST_BUSY:
+        return agents.order_by("load", idle_longest, "pk")
+    return agents.order_by(idle_longest, "pk")

@@ -143,12 +143,32 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Periodic sweeps, by task name.
+# Sweeps behind the timers: each catches what a lost task missed, through the same service.
 CELERY_BEAT_SCHEDULE = {
     "webhook-deliveries-requeue-stale": {
         "task": "messaging.tasks.webhook_events_requeue_stale",
         "schedule": 30.0,
     },
+    "offers-expire-overdue": {
+        "task": "contactcenter.tasks.offers_expire_overdue",
+        "schedule": 1.0,
+    },
+    "activities-route-waiting": {
+        "task": "contactcenter.tasks.activities_route_waiting",
+        "schedule": 5.0,
+    },
+    "activities-resume-due": {
+        "task": "contactcenter.tasks.activities_resume_due",
+        "schedule": 10.0,
+    },
+    "agents-presence-sweep": {
+        "task": "contactcenter.tasks.presence_sweep",
+        "schedule": 30.0,
+    },
 }
+
+# Seconds an agent stays online after their last workspace page disconnects (a reload, a blip).
+AGENT_OFFLINE_GRACE = float(os.environ.get("AGENT_OFFLINE_GRACE", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,7 +2,6 @@
 
 import django_filters
 from django.http import FileResponse
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
@@ -14,13 +13,11 @@ from rest_framework.views import APIView
 
 from contactcenter.selectors import agent_for_user
 from messaging.models import (
-    Attachment,
     ChannelAccount,
     ExternalIdentity,
     Message,
     Provider,
     Template,
-    TransferState,
 )
 from messaging.policy import reply_window
 from messaging.selectors import (
@@ -31,6 +28,7 @@ from messaging.selectors import (
     messages_of,
     webhook_url,
 )
+from messaging.serializers import MessageSerializer
 from messaging.services.accounts import (
     SECRET_FIELDS,
     channel_account_create,
@@ -161,64 +159,6 @@ class IdentityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self) -> dict:
         # One instant for the whole page, so that every row's window is judged alike.
         return {**super().get_serializer_context(), "now": timezone.now()}
-
-
-@extend_schema_serializer(component_name="MessageAttachment")
-class AttachmentSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField(
-        help_text="Where the file is, once it is stored (null while it downloads or failed)."
-    )
-
-    class Meta:
-        model = Attachment
-        fields = [
-            "id",
-            "kind",
-            "filename",
-            "content_type",
-            "size",
-            "caption",
-            "transfer",
-            "download_url",
-        ]
-
-    def get_download_url(self, attachment: Attachment) -> str | None:
-        if attachment.transfer != TransferState.DONE:
-            return None
-        path = reverse("api-attachment-download", args=[attachment.id])
-        return self.context["request"].build_absolute_uri(path)
-
-
-@extend_schema_serializer(component_name="Message")
-class MessageSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(
-        source="author.display_name",
-        allow_null=True,
-        help_text="The agent who wrote an outbound message (never shown to the customer).",
-    )
-    attachments = AttachmentSerializer(many=True)
-
-    class Meta:
-        model = Message
-        fields = [
-            "id",
-            "direction",
-            "author",
-            "text",
-            "template",
-            "template_parameters",
-            "attachments",
-            "status",
-            "error_code",
-            "error_reason",
-            "provider_message_id",
-            "provider_timestamp",
-            "created_at",
-            "sent_at",
-            "delivered_at",
-            "read_at",
-        ]
-        read_only_fields = fields
 
 
 class MessageListApi(generics.ListAPIView):

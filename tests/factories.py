@@ -8,6 +8,7 @@ from contactcenter.models import (
     Activity,
     Agent,
     Offer,
+    Participant,
     Pause,
     PauseReason,
     Queue,
@@ -134,10 +135,72 @@ class IdentityFactory(factory.django.DjangoModelFactory):
 
 
 class CustomerActivityFactory(ActivityFactory):
-    """An activity with a customer on a channel, open for an agent."""
+    """An activity with a customer on a channel, open for an agent (who takes part in it)."""
+
+    class Meta:
+        skip_postgeneration_save = True
 
     identity = factory.SubFactory(IdentityFactory)
     channel_account = factory.SelfAttribute("identity.channel_account")
     queue = factory.SelfAttribute("identity.channel_account.queue")
     state = "open"
     owner = factory.SubFactory(AgentFactory)
+    owner_takes_part = factory.Maybe(
+        "owner",
+        yes_declaration=factory.RelatedFactory(
+            "tests.factories.ParticipantFactory",
+            factory_related_name="activity",
+            agent=factory.SelfAttribute("..owner"),
+            role="owner",
+        ),
+    )
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """An invited agent in an activity; `left=True` has them gone again."""
+
+    class Meta:
+        model = Participant
+
+    class Params:
+        left = factory.Trait(left_at=factory.SelfAttribute("joined_at"))
+
+    activity = factory.SubFactory(CustomerActivityFactory)
+    agent = factory.SubFactory(AgentFactory)
+    role = "invited"
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class OnlineAgentFactory(AgentFactory):
+    """An agent whose workspace is connected; `queue=` also makes them a member logged into
+    that queue, ready to be rung."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    class Params:
+        queue = None
+
+    is_online = True
+    logged_into_queue = factory.Maybe(
+        "queue",
+        yes_declaration=factory.RelatedFactory(
+            MembershipFactory,
+            factory_related_name="agent",
+            queue=factory.SelfAttribute("..queue"),
+        ),
+    )
+
+
+class InboundMessageFactory(factory.django.DjangoModelFactory):
+    """A customer's message in an activity with a customer (`CustomerActivityFactory`)."""
+
+    class Meta:
+        model = "messaging.Message"
+
+    activity = factory.SubFactory(CustomerActivityFactory)
+    channel_account = factory.SelfAttribute("activity.channel_account")
+    identity = factory.SelfAttribute("activity.identity")
+    direction = "in"
+    status = "received"
+    text = factory.Faker("sentence")

@@ -55,6 +55,11 @@ class Activity(BaseModel):
     accepted_at = models.DateTimeField(null=True, blank=True)
     first_customer_message_at = models.DateTimeField(null=True, blank=True)
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
+    awaiting_reply_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The customer's first message since an agent last wrote; empty when answered.",
+    )
     postponed_until = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -64,6 +69,11 @@ class Activity(BaseModel):
         indexes = [
             models.Index(fields=["queue", "state", "queued_at"], name="activity_queue_state"),
             models.Index(fields=["owner", "state"], name="activity_owner_state"),
+            models.Index(
+                fields=["postponed_until"],
+                condition=Q(state="postponed", postponed_until__isnull=False),
+                name="activity_postponed_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -124,6 +134,23 @@ class Offer(BaseModel):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="offers")
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="offers")
     kind = models.CharField(max_length=20, choices=OfferKind, default=OfferKind.ROUTE)
+    sent_by = models.ForeignKey(
+        Agent,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The agent who transferred or invited.",
+    )
+    invited_queue = models.ForeignKey(
+        Queue,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="For an invitation to a queue: where the next agent is found if this one "
+        "declines.",
+    )
     outcome = models.CharField(max_length=20, choices=OfferOutcome, default=OfferOutcome.PENDING)
     deadline = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -136,6 +163,7 @@ class Offer(BaseModel):
                 condition=Q(outcome="pending"),
                 name="offer_pending_deadline",
             ),
+            models.Index(fields=["agent", "outcome"], name="offer_agent_outcome"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -206,6 +234,7 @@ class EventKind(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
     EXPIRED = "expired", "Notification expired"
+    REVOKED = "revoked", "Notification withdrawn"
     TRANSFERRED = "transferred", "Transferred"
     INVITED = "invited", "Invited"
     JOINED = "joined", "Joined"

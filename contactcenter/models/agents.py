@@ -18,6 +18,12 @@ class Agent(BaseModel):
         default=3, help_text="How many activities the agent handles at once."
     )
     is_online = models.BooleanField(default=False, help_text="A workspace page is connected.")
+    last_offered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the agent was last sent a notification: routing rings the agent idle "
+        "longest first.",
+    )
     queues = models.ManyToManyField(Queue, through="QueueMembership", related_name="agents")
 
     class Meta:

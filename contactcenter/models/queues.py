@@ -60,6 +60,16 @@ class Queue(BaseModel):
         help_text="The notification's white button and the widget's URL button, "
         "with placeholders such as {activity.id} and {contact.phone}.",
     )
+    joined_text = models.CharField(
+        max_length=500,
+        default="Another agent has joined the conversation.",
+        help_text="Sent to the customer when an invited agent joins. Never names the agent.",
+    )
+    left_text = models.CharField(
+        max_length=500,
+        default="An agent has left the conversation.",
+        help_text="Sent to the customer when an agent leaves a shared conversation.",
+    )
     statuses = models.ManyToManyField(
         Status,
         blank=True,

@@ -1,12 +1,37 @@
-"""An activity's life from the queue on."""
+"""An activity's life from the queue on: waiting, taken, postponed and resumed, marked, closed.
 
+Each public service locks the activity (`lock_objects`), checks the actor may act, writes,
+records an `ActivityEvent` (the chat's history) and publishes on commit.
+"""
+
+import logging
 from datetime import datetime
+from functools import partial
 
+from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
-from contactcenter.models import Activity, ActivityEvent, EventKind
-from contactcenter.tasks import route_activity
+from contactcenter import broadcasts, events
+from contactcenter.exceptions import ApplicationError
+from contactcenter.lock_objects import activity_for_update, agent_for_update
+from contactcenter.models import (
+    Activity,
+    ActivityEvent,
+    ActivityState,
+    Agent,
+    EventKind,
+    Participant,
+    QueueMembership,
+)
+from contactcenter.selectors import participant_ids
+from contactcenter.services.offers import activity_open_for, offer_revoke_pending
+from contactcenter.services.routing import activity_route
+from contactcenter.tasks import activity_resume_due as activity_resume_due_task
+from contactcenter.tasks import agent_route as agent_route_task
+
+logger = logging.getLogger(__name__)
 
 
 def activity_create_waiting(
@@ -25,20 +50,241 @@ def activity_create_waiting(
         title=title,
         first_customer_message_at=customer_message_at,
         last_customer_message_at=customer_message_at,
+        awaiting_reply_since=customer_message_at,
     )
     ActivityEvent.objects.create(activity=activity, kind=EventKind.QUEUED)
-    route_activity.delay_on_commit(activity.id)
+    transaction.on_commit(partial(_route_new, activity.pk, queue_id))
     return activity
 
 
+def _route_new(activity_id: int, queue_id: int) -> None:
+    """Right after the new activity commits, in the same process: ring an agent at once (a
+    second task would queue behind the webhook backlog, measured in bench/e2e_latency.py), or
+    show it on the waiting list. A failure here is left to the routing sweep."""
+    try:
+        offer = activity_route(activity_id=activity_id)
+    except DatabaseError:
+        logger.exception("routing new activity %s failed; the sweep retries it", activity_id)
+        offer = None
+    if offer is None:
+        broadcasts.waiting_list(activity_id, queue_id)
+
+
 def activity_note_customer_message(*, activity: Activity, sent_at: datetime) -> None:
-    """Record that the customer wrote: first and last customer message times.
+    """Record that the customer wrote: first and last customer message times, and the start of
+    the wait for a reply.
 
     Caller holds a transaction. One UPDATE computed in the database, so concurrent or late
-    messages never move either time the wrong way.
+    messages never move any of the times the wrong way.
     """
     at = Value(sent_at, output_field=DateTimeField())
     Activity.objects.filter(pk=activity.pk).update(
         first_customer_message_at=Coalesce(F("first_customer_message_at"), at),
         last_customer_message_at=Greatest(Coalesce(F("last_customer_message_at"), at), at),
+        awaiting_reply_since=Coalesce(F("awaiting_reply_since"), at),
     )
+
+
+def activity_note_agent_reply(*, activity: Activity) -> None:
+    """An agent wrote to the customer: nothing is waiting for a reply any more (reminders stop).
+    Caller holds a transaction."""
+    Activity.objects.filter(pk=activity.pk, awaiting_reply_since__isnull=False).update(
+        awaiting_reply_since=None
+    )
+
+
+@transaction.atomic(durable=True)
+def activity_take(*, activity_id: int, agent: Agent) -> Activity:
+    """The agent accepts a waiting activity from the waiting list of one of their queues (logged
+    in or not); a colleague's notification for it is withdrawn.
+
+    Refused with 404 outside the agent's queues, 409 once it is no longer waiting. Capacity is
+    not checked: taking is the agent's deliberate choice.
+    """
+    activity = _locked(activity_id)
+    if not QueueMembership.objects.filter(agent=agent, queue=activity.queue_id).exists():
+        raise _not_found()
+    if activity.state != ActivityState.WAITING:
+        raise ApplicationError(
+            "Another agent has already taken this activity.", code="not_waiting", status=409
+        )
+    offer_revoke_pending(activity)
+    agent_for_update(agent.pk)
+    activity_open_for(activity=activity, agent=agent, kind=EventKind.ACCEPTED)
+    broadcasts.waiting_list(activity.pk, activity.queue_id)
+    return activity
+
+
+@transaction.atomic(durable=True)
+def activity_postpone(*, activity_id: int, agent: Agent, until: datetime | None = None) -> None:
+    """Park an open activity: it leaves the agent's tabs for their postponed list, no longer
+    counts against their capacity, and, given `until`, comes back by itself at that time with a
+    reminder. Refused unless the agent owns it and it is open; `until` must be in the future."""
+    activity = _owned(activity_id, agent, ActivityState.OPEN)
+    if until is not None and until <= timezone.now():
+        raise ApplicationError("Choose a time in the future.", code="until_in_past")
+    activity.state = ActivityState.POSTPONED
+    activity.postponed_until = until
+    activity.save(update_fields=["state", "postponed_until", "updated_at"])
+    data = {"until": until.isoformat()} if until else {}
+    _record(activity, EventKind.POSTPONED, agent, data)
+    if until is not None:
+        transaction.on_commit(
+            lambda: activity_resume_due_task.apply_async(args=[activity.pk], eta=until)
+        )
+    agent_route_task.delay_on_commit(agent.pk)
+
+
+@transaction.atomic(durable=True)
+def activity_resume(*, activity_id: int, agent: Agent) -> None:
+    """Bring a postponed activity back to the agent's tabs. Refused unless they own it and it is
+    postponed."""
+    activity = _owned(activity_id, agent, ActivityState.POSTPONED)
+    _resume(activity, actor=agent)
+
+
+@transaction.atomic(durable=True)
+def activity_resume_due(*, activity_id: int) -> bool:
+    """A postponement's time has come: the activity comes back to its owner with a reminder.
+    Idempotent (the timer and the sweep both call it); returns whether it resumed."""
+    activity = activity_for_update(activity_id)
+    if (
+        activity is None
+        or activity.state != ActivityState.POSTPONED
+        or activity.postponed_until is None
+        or activity.postponed_until > timezone.now()
+    ):
+        return False
+    _resume(activity, actor=None)
+    event = {
+        "type": events.REMINDER,
+        "activity_id": activity.pk,
+        "title": activity.title,
+        "reason": "postponed_due",
+    }
+    events.publish_on_commit([activity.owner_id], event)
+    return True
+
+
+def activities_resume_due() -> int:
+    """The sweep behind the postponement timers."""
+    due = Activity.objects.filter(
+        state=ActivityState.POSTPONED, postponed_until__lte=timezone.now()
+    ).values_list("pk", flat=True)
+    return sum(activity_resume_due(activity_id=pk) for pk in list(due))
+
+
+@transaction.atomic(durable=True)
+def activity_set_status(*, activity_id: int, agent: Agent, status_id: int | None) -> None:
+    """Choose the activity's status (disposition) from its queue's allowed statuses."""
+    activity = _owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
+    _apply_status(activity, agent, status_id)
+
+
+@transaction.atomic(durable=True)
+def activity_set_important(*, activity_id: int, agent: Agent, important: bool) -> None:
+    """Flag or unflag the activity as important, for everyone taking part."""
+    activity = _taking_part(activity_id, agent)
+    if activity.important == important:
+        return
+    activity.important = important
+    activity.save(update_fields=["important", "updated_at"])
+    _record(activity, EventKind.IMPORTANT, agent, {"important": important})
+
+
+@transaction.atomic(durable=True)
+def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = None) -> None:
+    """Close the activity with a status from its queue's allowed statuses (given here or chosen
+    before). Refused with a clear error when the queue has statuses and none of them is chosen;
+    a queue without statuses closes without one. Everyone taking part leaves; an invitation still
+    ringing is withdrawn; the owner is routed again."""
+    activity = _owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
+    if status_id is not None:
+        _apply_status(activity, agent, status_id)
+    allowed = list(activity.queue.statuses.values_list("pk", "name"))
+    if allowed and activity.status_id not in {pk for pk, _ in allowed}:
+        names = ", ".join(name for _, name in allowed)
+        raise ApplicationError(f"Choose a status before closing: {names}.", code="status_required")
+    offer_revoke_pending(activity)
+    taking_part = participant_ids(activity)
+    now = timezone.now()
+    activity.state = ActivityState.CLOSED
+    activity.closed_at = now
+    activity.postponed_until = None
+    activity.save(update_fields=["state", "closed_at", "postponed_until", "updated_at"])
+    Participant.objects.filter(activity=activity, left_at__isnull=True).update(left_at=now)
+    ActivityEvent.objects.create(activity=activity, kind=EventKind.CLOSED, actor=agent.user)
+    broadcasts.activity_closed_for(taking_part, activity_id=activity.pk, reason="closed")
+    for agent_id in taking_part:
+        agent_route_task.delay_on_commit(agent_id)
+
+
+def _apply_status(activity: Activity, agent: Agent, status_id: int | None) -> None:
+    """Caller holds the activity's lock."""
+    if status_id is not None and not activity.queue.statuses.filter(pk=status_id).exists():
+        raise ApplicationError(
+            "This status is not allowed in the activity's queue.", code="status_not_allowed"
+        )
+    if activity.status_id == status_id:
+        return
+    activity.status_id = status_id
+    activity.save(update_fields=["status", "updated_at"])
+    _record(activity, EventKind.STATUS, agent, {"status": status_id})
+
+
+def _resume(activity: Activity, *, actor: Agent | None) -> None:
+    """Caller holds the activity's lock; the owner's load grows, so their row is locked too."""
+    agent_for_update(activity.owner_id)
+    activity.state = ActivityState.OPEN
+    activity.postponed_until = None
+    activity.save(update_fields=["state", "postponed_until", "updated_at"])
+    _record(activity, EventKind.RESUMED, actor, {})
+
+
+def _record(activity: Activity, kind: str, actor: Agent | None, data: dict) -> None:
+    """Write the history line and tell everyone taking part how the activity looks now."""
+    ActivityEvent.objects.create(
+        activity=activity, kind=kind, actor=actor.user if actor else None, data=data
+    )
+    broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, participant_ids(activity))
+
+
+def _locked(activity_id: int) -> Activity:
+    activity = activity_for_update(activity_id)
+    if activity is None:
+        raise _not_found()
+    return activity
+
+
+def _owned(activity_id: int, agent: Agent, *states: str) -> Activity:
+    """The activity locked, if the agent owns it and it is in one of `states`."""
+    activity = _locked(activity_id)
+    if activity.owner_id != agent.pk:
+        raise _not_taking_part(activity, agent)
+    if activity.state not in states:
+        raise ApplicationError(
+            f"Not possible while the activity is {activity.get_state_display().lower()}.",
+            code="wrong_state",
+            status=409,
+        )
+    return activity
+
+
+def _taking_part(activity_id: int, agent: Agent) -> Activity:
+    activity = _locked(activity_id)
+    if agent.pk not in participant_ids(activity):
+        raise _not_taking_part(activity, agent)
+    return activity
+
+
+def _not_taking_part(activity: Activity, agent: Agent) -> ApplicationError:
+    """404 for an activity the agent cannot see at all, 403 for one they see but do not own."""
+    if not Participant.objects.filter(activity=activity, agent=agent).exists():
+        return _not_found()
+    return ApplicationError(
+        "Only the agent who owns the activity may do this.", code="not_owner", status=403
+    )
+
+
+def _not_found() -> ApplicationError:
+    return ApplicationError("No such activity.", code="not_found", status=404)

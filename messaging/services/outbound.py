@@ -13,7 +13,8 @@ from django.utils import timezone
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityState, Agent
 from contactcenter.selectors import agent_takes_part
-from messaging import http
+from contactcenter.services.activities import activity_note_agent_reply
+from messaging import broadcasts, http
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
     Connector,
@@ -86,6 +87,7 @@ def message_send(
             queued.append(message)
         if text and not captioned:
             queued.append(_queue(**base, text=text))
+        activity_note_agent_reply(activity=activity)
     return queued
 
 
@@ -99,6 +101,7 @@ def _queue(*, activity: Activity, **fields) -> Message:
         **fields,
     )
     message_deliver_task.delay_on_commit(message.id)
+    broadcasts.message_new(message)
     return message
 
 

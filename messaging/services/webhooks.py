@@ -22,6 +22,8 @@ from contactcenter.services.activities import (
     activity_create_waiting,
     activity_note_customer_message,
 )
+from contactcenter.services.reminders import reminders_after_customer_message
+from messaging import broadcasts
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
     InboundMessage,
@@ -185,7 +187,7 @@ def message_ingest(
     ).exists():
         return None, None
     activity = (
-        Activity.objects.select_related("identity")
+        Activity.objects.select_related("identity", "queue")
         .filter(identity__channel_account=account, identity__provider_user_id=inbound.sender_id)
         .exclude(state=ActivityState.CLOSED)
         .first()
@@ -214,6 +216,8 @@ def message_ingest(
         provider_message_id=inbound.provider_message_id,
         provider_timestamp=inbound.sent_at,
     )
+    broadcasts.message_new(message)
+    reminders_after_customer_message(activity=activity, sent_at=inbound.sent_at)
     for attachment in inbound.attachments:
         stored = Attachment.objects.create(
             message=message,

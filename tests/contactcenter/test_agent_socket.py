@@ -1,18 +1,47 @@
-"""/ws/agent/ through the real ASGI application (session auth, origin check, Redis layer)."""
+"""/ws/agent/ through the real ASGI application (session auth, origin check, Redis layer).
+
+The consumer runs in this process: services called from a scenario go through
+`database_sync_to_async`, and their events travel through the suite's real Redis channel layer.
+Services own durable transactions and publish on commit, hence `transaction=True`.
+"""
+
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.db import database_sync_to_async
+from channels.layers import channel_layers, get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.utils import timezone
 
+from contactcenter import events
 from contactcenter.asgi import application
 from contactcenter.consumers import agent_group
-from tests.factories import AgentFactory, UserFactory
+from contactcenter.models import Agent, ReminderMode
+from contactcenter.services.activities import activity_take
+from contactcenter.services.offers import offer_accept
+from contactcenter.services.routing import activity_route
+from messaging.services.outbound import message_send
+from tests.factories import (
+    ActivityFactory,
+    AgentFactory,
+    ChannelAccountFactory,
+    CustomerActivityFactory,
+    IdentityFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    QueueFactory,
+    UserFactory,
+)
+from tests.messaging import payloads
+from tests.messaging.helpers import post_webhook
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://localhost")
+# How long a socket must stay silent to count as having received nothing more.
+QUIET = 0.3
 
 
 def session_headers(user) -> list[tuple[bytes, bytes]]:
@@ -26,10 +55,61 @@ def communicator(headers) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, "/ws/agent/", headers=headers)
 
 
-def run(scenario) -> None:
-    """Run an async scenario from this sync test; its ORM calls come back to this thread, so
-    they see the test's transaction."""
-    async_to_sync(scenario)()
+def run(scenario):
+    """Run an async scenario from this sync test and return its result; its ORM calls come
+    back to this thread.
+
+    Each run is a new event loop, and gets a channel layer of its own (dropped again after):
+    channels-redis binds its receive locks and buffers to the loop that first waits on them,
+    so a layer shared with earlier loops (other scenarios, tests/contactcenter/inbox.py's
+    thread) can fail a consumer's receive with "bound to a different event loop".
+    """
+    channel_layers.backends.clear()
+    try:
+        return async_to_sync(scenario)()
+    finally:
+        channel_layers.backends.clear()
+
+
+async def connect(agent: Agent) -> tuple[WebsocketCommunicator, dict]:
+    """A workspace page of `agent`, connected; returns it with the snapshot it opened with."""
+    socket = communicator(await database_sync_to_async(session_headers)(agent.user))
+    connected, _ = await socket.connect()
+    assert connected
+    snapshot = await socket.receive_json_from(timeout=5)
+    assert snapshot["type"] == events.SNAPSHOT
+    return socket, snapshot
+
+
+async def frames(socket: WebsocketCommunicator, count: int) -> list[dict]:
+    """The next `count` frames, then nothing more for a moment."""
+    received = [await socket.receive_json_from(timeout=5) for _ in range(count)]
+    assert await socket.receive_nothing(timeout=QUIET), "more frames than expected"
+    return received
+
+
+def types(received: list[dict]) -> list[str]:
+    return [frame["type"] for frame in received]
+
+
+def call(service):
+    """A service as a scenario calls it (the ORM stays off the event loop)."""
+    return database_sync_to_async(service)
+
+
+def online_agents_of(queue, count: int) -> list[Agent]:
+    """`count` online agents logged into `queue`; routing rings the first (idle longest) first."""
+    now = timezone.now()
+    agents = [
+        AgentFactory(is_online=True, last_offered_at=now - timedelta(minutes=count - n))
+        for n in range(count)
+    ]
+    for agent in agents:
+        MembershipFactory(agent=agent, queue=queue)
+    return agents
+
+
+# --- connecting ----------------------------------------------------------------------------
 
 
 def test_a_visitor_who_is_not_logged_in_is_closed_with_4401():
@@ -64,13 +144,12 @@ def test_a_foreign_origin_is_refused():
     run(scenario)
 
 
-def test_an_agent_connects_and_gets_pong_for_ping():
-    headers = session_headers(AgentFactory().user)
+def test_an_agent_connects_gets_the_snapshot_first_and_pong_for_ping():
+    agent = AgentFactory()
 
     async def scenario():
-        socket = communicator(headers)
-        connected, _ = await socket.connect()
-        assert connected
+        socket, snapshot = await connect(agent)
+        assert snapshot["agent"]["id"] == agent.pk
         await socket.send_json_to({"type": "ping"})
         assert await socket.receive_json_from() == {"type": "pong"}
         await socket.disconnect()
@@ -78,12 +157,26 @@ def test_an_agent_connects_and_gets_pong_for_ping():
     run(scenario)
 
 
-def test_a_malformed_frame_gets_an_error_and_keeps_the_connection():
-    headers = session_headers(AgentFactory().user)
+def test_connecting_marks_the_agent_online():
+    # given: an agent whose workspace is closed
+    agent = AgentFactory(is_online=False)
 
     async def scenario():
-        socket = communicator(headers)
-        await socket.connect()
+        # when
+        socket, snapshot = await connect(agent)
+        # then
+        assert snapshot["agent"]["is_online"] is True
+        assert (await call(Agent.objects.get)(pk=agent.pk)).is_online is True
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_malformed_frame_gets_an_error_and_keeps_the_connection():
+    agent = AgentFactory()
+
+    async def scenario():
+        socket, _ = await connect(agent)
         await socket.send_to(text_data="{not json")
         assert (await socket.receive_json_from())["code"] == "unknown_frame"
         await socket.send_json_to({"type": "ping"})
@@ -96,22 +189,238 @@ def test_a_malformed_frame_gets_an_error_and_keeps_the_connection():
 def test_events_for_an_agents_group_reach_that_agent_only():
     # given: two agents connected
     alice, bob = AgentFactory(), AgentFactory()
-    alice_headers = session_headers(alice.user)
-    bob_headers = session_headers(bob.user)
-    layer = get_channel_layer()
 
     async def scenario():
-        alice_socket, bob_socket = communicator(alice_headers), communicator(bob_headers)
-        await alice_socket.connect()
-        await bob_socket.connect()
+        alice_socket, _ = await connect(alice)
+        bob_socket, _ = await connect(bob)
         # when
-        await layer.group_send(
+        await get_channel_layer().group_send(
             agent_group(alice.id), {"type": "cc.event", "event": {"type": "hello", "n": 1}}
         )
         # then
         assert await alice_socket.receive_json_from() == {"type": "hello", "n": 1}
-        assert await bob_socket.receive_nothing(timeout=0.2)
+        assert await bob_socket.receive_nothing(timeout=QUIET)
         await alice_socket.disconnect()
         await bob_socket.disconnect()
+
+    run(scenario)
+
+
+# --- the snapshot ------------------------------------------------------------------------------
+
+
+def test_the_snapshot_on_connect_holds_the_pending_offer_and_the_open_activities():
+    # given: an agent rung for a waiting activity, and owning an open one
+    queue = QueueFactory()
+    [agent] = online_agents_of(queue, 1)
+    waiting = ActivityFactory(queue=queue, title="Waiting one")
+    offer = activity_route(activity_id=waiting.pk)
+    open_activity = CustomerActivityFactory(owner=agent)
+
+    async def scenario():
+        # when
+        socket, snapshot = await connect(agent)
+        # then
+        assert [o["id"] for o in snapshot["offers"]] == [offer.pk]
+        assert snapshot["offers"][0]["activity"]["id"] == waiting.pk
+        assert snapshot["offers"][0]["timeout_seconds"] == queue.accept_timeout
+        assert [a["id"] for a in snapshot["activities"]] == [open_activity.pk]
+        assert [(a["id"], a["offered_to"]) for a in snapshot["waiting"]] == [
+            (waiting.pk, agent.display_name)
+        ]
+        assert snapshot["pause"] is None
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_reconnect_gets_a_fresh_snapshot_with_what_changed_while_disconnected():
+    # given: a page that connected with nothing to show, then went away
+    queue = QueueFactory()
+    [agent] = online_agents_of(queue, 1)
+    waiting = ActivityFactory(queue=queue)
+
+    async def scenario():
+        socket, before = await connect(agent)
+        await socket.disconnect()
+        # when: the agent is rung while no page listens (within the offline grace period)
+        offer = await call(activity_route)(activity_id=waiting.pk)
+        socket, after = await connect(agent)
+        # then: the new snapshot shows it, and its event id tells the page it missed events
+        assert before["offers"] == []
+        assert [o["id"] for o in after["offers"]] == [offer.pk]
+        assert after["event_id"] > before["event_id"]
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_resync_frame_is_answered_with_a_snapshot_of_the_state_now():
+    # given: a connected agent who was just rung
+    queue = QueueFactory()
+    [agent] = online_agents_of(queue, 1)
+    waiting = ActivityFactory(queue=queue)
+
+    async def scenario():
+        socket, _ = await connect(agent)
+        offer = await call(activity_route)(activity_id=waiting.pk)
+        received = await frames(socket, 2)
+        # when
+        await socket.send_json_to({"type": "resync"})
+        snapshot = await socket.receive_json_from()
+        # then
+        assert snapshot["type"] == events.SNAPSHOT
+        assert [o["id"] for o in snapshot["offers"]] == [offer.pk]
+        assert snapshot["event_id"] == received[-1]["event_id"]
+        await socket.disconnect()
+
+    run(scenario)
+
+
+# --- who receives what -------------------------------------------------------------------------
+
+
+def test_offer_new_reaches_only_the_offered_agent():
+    # given: two agents of one queue connected; the first has been idle longest
+    queue = QueueFactory()
+    rung, colleague = online_agents_of(queue, 2)
+    waiting = ActivityFactory(queue=queue)
+
+    async def scenario():
+        rung_socket, _ = await connect(rung)
+        colleague_socket, _ = await connect(colleague)
+        # when
+        offer = await call(activity_route)(activity_id=waiting.pk)
+        # then: the colleague only sees the waiting list change (the activity rings someone)
+        rung_frames = await frames(rung_socket, 2)
+        colleague_frames = await frames(colleague_socket, 1)
+        assert types(rung_frames) == [events.OFFER_NEW, events.WAITING_CHANGED]
+        assert rung_frames[0]["offer"]["id"] == offer.pk
+        assert rung_frames[0]["offer"]["activity"]["id"] == waiting.pk
+        assert types(colleague_frames) == [events.WAITING_CHANGED]
+        assert colleague_frames[0]["activity"]["offered_to"] == rung.display_name
+        await rung_socket.disconnect()
+        await colleague_socket.disconnect()
+
+    run(scenario)
+
+
+def test_offer_revoked_reaches_the_rung_agent_when_a_colleague_takes_from_the_waiting_list():
+    # given: the activity rings one agent; a colleague of the queue sees it waiting
+    queue = QueueFactory()
+    rung, colleague = online_agents_of(queue, 2)
+    waiting = ActivityFactory(queue=queue)
+    offer = activity_route(activity_id=waiting.pk)
+
+    async def scenario():
+        rung_socket, _ = await connect(rung)
+        colleague_socket, _ = await connect(colleague)
+        # when: the colleague takes it from the waiting list
+        await call(activity_take)(activity_id=waiting.pk, agent=colleague)
+        # then
+        rung_frames = await frames(rung_socket, 2)
+        colleague_frames = await frames(colleague_socket, 2)
+        assert types(rung_frames) == [events.OFFER_REVOKED, events.WAITING_REMOVED]
+        assert rung_frames[0] | {"event_id": None} == {
+            "type": events.OFFER_REVOKED,
+            "offer_id": offer.pk,
+            "activity_id": waiting.pk,
+            "event_id": None,
+        }
+        assert types(colleague_frames) == [events.ACTIVITY_OPENED, events.WAITING_REMOVED]
+        assert colleague_frames[0]["activity"]["owner"]["id"] == colleague.pk
+        await rung_socket.disconnect()
+        await colleague_socket.disconnect()
+
+    run(scenario)
+
+
+def test_message_new_reaches_the_agents_taking_part_only():
+    # given: an owner and an invited colleague in an activity, and an outsider of its queue
+    identity = IdentityFactory(last_inbound_at=timezone.now() - timedelta(hours=1))
+    activity = CustomerActivityFactory(identity=identity)
+    owner = activity.owner
+    invited = ParticipantFactory(activity=activity).agent
+    outsider = MembershipFactory(queue=activity.queue).agent
+
+    async def scenario():
+        sockets = [(await connect(agent))[0] for agent in (owner, invited, outsider)]
+        # when
+        [message] = await call(message_send)(activity=activity, author=owner, text="Hello!")
+        # then
+        owner_frames, invited_frames = [await frames(socket, 1) for socket in sockets[:2]]
+        assert types(owner_frames) == types(invited_frames) == [events.MESSAGE_NEW]
+        assert owner_frames[0]["activity_id"] == activity.pk
+        assert owner_frames[0]["message"]["id"] == message.pk
+        assert await sockets[2].receive_nothing(timeout=QUIET)
+        for socket in sockets:
+            await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_reminder_reaches_the_participant_not_viewing_the_activity_only():
+    # given: a queue that reminds on every customer message; the owner's page shows the
+    # activity, the invited colleague's page does not
+    queue = QueueFactory(reminder_mode=ReminderMode.EVERY_MESSAGE)
+    account = ChannelAccountFactory(queue=queue)
+    identity = IdentityFactory(channel_account=account)
+    activity = CustomerActivityFactory(identity=identity)
+    viewer = activity.owner
+    elsewhere = ParticipantFactory(activity=activity).agent
+    body = payloads.whatsapp_text(
+        account.provider_account_id, "wamid.REMIND", "Anyone?", wa_id=identity.provider_user_id
+    )
+
+    async def scenario():
+        viewer_socket, _ = await connect(viewer)
+        elsewhere_socket, _ = await connect(elsewhere)
+        await viewer_socket.send_json_to({"type": "viewing", "activity_id": activity.pk})
+        await viewer_socket.send_json_to({"type": "ping"})
+        assert await viewer_socket.receive_json_from() == {"type": "pong"}
+        # when: the customer writes
+        response = await call(post_webhook)(Client(), account, body)
+        assert response.status_code == 200
+        # then
+        viewer_frames = await frames(viewer_socket, 1)
+        elsewhere_frames = await frames(elsewhere_socket, 2)
+        assert types(viewer_frames) == [events.MESSAGE_NEW]
+        assert types(elsewhere_frames) == [events.MESSAGE_NEW, events.REMINDER]
+        assert elsewhere_frames[1]["activity_id"] == activity.pk
+        assert elsewhere_frames[1]["reason"] == "new_message"
+        await viewer_socket.disconnect()
+        await elsewhere_socket.disconnect()
+
+    run(scenario)
+
+
+def test_event_ids_count_up_by_one_per_agent():
+    # given: two agents of one queue connected
+    queue = QueueFactory()
+    rung, colleague = online_agents_of(queue, 2)
+    waiting = ActivityFactory(queue=queue)
+
+    async def scenario():
+        rung_socket, rung_snapshot = await connect(rung)
+        colleague_socket, colleague_snapshot = await connect(colleague)
+        # when: the first is rung and accepts
+        offer = await call(activity_route)(activity_id=waiting.pk)
+        await call(offer_accept)(offer_id=offer.pk, agent=rung)
+        # then: each agent's events are numbered on from their own snapshot, with no gap
+        rung_frames = await frames(rung_socket, 5)
+        colleague_frames = await frames(colleague_socket, 2)
+        assert types(rung_frames) == [
+            events.OFFER_NEW,
+            events.WAITING_CHANGED,
+            events.OFFER_ACCEPTED,
+            events.ACTIVITY_OPENED,
+            events.WAITING_REMOVED,
+        ]
+        first = rung_snapshot["event_id"] + 1
+        assert [f["event_id"] for f in rung_frames] == list(range(first, first + 5))
+        first = colleague_snapshot["event_id"] + 1
+        assert [f["event_id"] for f in colleague_frames] == [first, first + 1]
+        await rung_socket.disconnect()
+        await colleague_socket.disconnect()
 
     run(scenario)

@@ -1,5 +1,6 @@
 """What the messaging tests share: a customer with an activity, and posting signed webhooks."""
 
+import functools
 from datetime import timedelta
 
 from django.urls import reverse
@@ -55,3 +56,13 @@ def process_kept_deliveries() -> None:
     pending = WebhookEvent.objects.filter(verdict=Verdict.ACCEPTED, outcome=Outcome.PENDING)
     for event_id in pending.values_list("pk", flat=True):
         webhook_event_process(event_id=event_id)
+
+
+def queued_tasks(callbacks) -> list[str]:
+    """The names of the Celery tasks among captured on-commit callbacks (`delay_on_commit`),
+    leaving out the other callbacks (events to the agents' pages)."""
+    return [
+        callback.func.__self__.name
+        for callback in callbacks
+        if isinstance(callback, functools.partial) and hasattr(callback.func, "__self__")
+    ]

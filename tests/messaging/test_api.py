@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from contactcenter.models import Participant, ParticipantRole
 from messaging.models import (
     Attachment,
     AttachmentKind,
@@ -29,9 +28,11 @@ from tests.factories import (
     CustomerActivityFactory,
     IdentityFactory,
     MembershipFactory,
+    ParticipantFactory,
     QueueFactory,
     SupervisorFactory,
 )
+from tests.messaging.helpers import queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -74,21 +75,6 @@ class AttachmentFactory(factory.django.DjangoModelFactory):
     kind = AttachmentKind.IMAGE
     filename = "photo.jpg"
     content_type = "image/jpeg"
-
-
-class ParticipantFactory(factory.django.DjangoModelFactory):
-    """An invited agent in an activity; `left=True` has them gone again."""
-
-    class Meta:
-        model = Participant
-
-    class Params:
-        left = factory.Trait(left_at=factory.SelfAttribute("joined_at"))
-
-    activity = factory.SubFactory(CustomerActivityFactory)
-    agent = factory.SubFactory(AgentFactory)
-    role = ParticipantRole.INVITED
-    joined_at = factory.LazyFunction(timezone.now)
 
 
 class TemplateFactory(factory.django.DjangoModelFactory):
@@ -502,7 +488,8 @@ def test_the_owner_sends_a_text_that_is_queued_for_delivery(
         activity.owner.display_name,
     )
     assert Message.objects.get().author == activity.owner
-    assert len(callbacks) == 1  # the delivery task, enqueued once the send commits
+    # the delivery task, enqueued once the send commits
+    assert queued_tasks(callbacks) == ["messaging.tasks.message_deliver"]
 
 
 def test_an_invited_agent_sends_as_themselves(api):

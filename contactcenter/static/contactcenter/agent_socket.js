@@ -5,6 +5,11 @@
  * growing delay when it drops, and reports its state ("connecting", "connected", "down") so the
  * page can say so. A 4401 close means the session ended: the page goes to the login screen.
  * Frames other than "pong" are handed to listeners as "frame" events.
+ *
+ * Events carry an id that grows by one per agent. The server sends a snapshot (with the last id
+ * it covers) on every connect; an event whose id is not the next one means one was lost in
+ * between, so the socket asks for a fresh snapshot ("resync") instead of showing a stale page.
+ * Events already covered by the snapshot are dropped.
  */
 const PING_INTERVAL_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
@@ -19,6 +24,7 @@ export class AgentSocket extends EventTarget {
   #retryMs = FIRST_RETRY_MS;
   #pingTimer = null;
   #pongTimer = null;
+  #lastEventId = null;
 
   constructor({ url, loginUrl }) {
     super();
@@ -53,10 +59,22 @@ export class AgentSocket extends EventTarget {
       clearTimeout(this.#pongTimer);
       return;
     }
+    if (frame.type === "snapshot") {
+      this.#lastEventId = frame.event_id;
+    } else if (frame.event_id !== undefined) {
+      if (this.#lastEventId === null || frame.event_id <= this.#lastEventId) return;
+      if (frame.event_id !== this.#lastEventId + 1) {
+        this.#lastEventId = null;
+        this.send({ type: "resync" });
+        return;
+      }
+      this.#lastEventId = frame.event_id;
+    }
     this.dispatchEvent(new CustomEvent("frame", { detail: frame }));
   }
 
   #closed(code) {
+    this.#lastEventId = null;
     clearInterval(this.#pingTimer);
     clearTimeout(this.#pongTimer);
     if (code === CLOSE_NOT_AUTHENTICATED) {

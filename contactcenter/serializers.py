@@ -1,0 +1,104 @@
+"""How activities, offers, pauses and queues look to agents: one shape for the websocket events
+and the REST API, so a page that resyncs over either sees the same thing.
+
+Each serializer reads only what `selectors.activities_for_payload()` (and its relatives) load,
+so a page of them costs a fixed number of queries.
+"""
+
+from rest_framework import serializers
+
+from contactcenter.models import Activity, Offer, Pause, PauseReason, QueueMembership
+
+
+class QueueBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AgentBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    display_name = serializers.CharField()
+
+
+class StatusBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    queue = QueueBriefSerializer()
+    owner = AgentBriefSerializer(allow_null=True)
+    status = StatusBriefSerializer(allow_null=True)
+    provider = serializers.SerializerMethodField()
+    customer = serializers.SerializerMethodField()
+    offered_to = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "title",
+            "state",
+            "important",
+            "queue",
+            "owner",
+            "status",
+            "provider",
+            "customer",
+            "offered_to",
+            "queued_at",
+            "accepted_at",
+            "first_customer_message_at",
+            "last_customer_message_at",
+            "awaiting_reply_since",
+            "postponed_until",
+            "closed_at",
+        ]
+
+    def get_provider(self, activity: Activity) -> str | None:
+        account = activity.channel_account
+        return account.provider if account else None
+
+    def get_customer(self, activity: Activity) -> str:
+        identity = activity.identity
+        if identity is None:
+            return activity.title
+        return identity.display_name or identity.provider_user_id
+
+    def get_offered_to(self, activity: Activity) -> str | None:
+        """The colleague a waiting activity rings now (annotated by the waiting selector)."""
+        return getattr(activity, "offered_to", None)
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    activity = ActivitySerializer()
+    sent_by = AgentBriefSerializer(allow_null=True)
+    timeout_seconds = serializers.IntegerField(source="activity.queue.accept_timeout")
+
+    class Meta:
+        model = Offer
+        fields = ["id", "kind", "deadline", "created_at", "timeout_seconds", "sent_by", "activity"]
+
+
+class PauseSerializer(serializers.ModelSerializer):
+    reason = serializers.CharField(source="reason.name")
+    paid = serializers.BooleanField(source="reason.paid")
+
+    class Meta:
+        model = Pause
+        fields = ["id", "reason", "paid", "cause", "started_at"]
+
+
+class PauseReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PauseReason
+        fields = ["id", "name", "paid"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    queue = QueueBriefSerializer()
+
+    class Meta:
+        model = QueueMembership
+        fields = ["queue", "logged_in"]

@@ -1,0 +1,176 @@
+"""Routing: a waiting activity rings one eligible agent at a time, as an `Offer` with a deadline.
+
+Locks follow `lock_objects`: the activity first, then agents, claimed with SKIP LOCKED so two
+routers never wait on each other (an agent skipped because another transaction held them is
+tried again by the next pass; the `activities_route_waiting` sweep is the backstop).
+Capacity is re-checked after the claim, under the agent's lock: every change that adds to an
+agent's load (an offer, a take from the waiting list, a resume) holds that lock.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from contactcenter import broadcasts
+from contactcenter.lock_objects import activity_for_update, agent_claim
+from contactcenter.models import (
+    Activity,
+    ActivityEvent,
+    ActivityState,
+    Agent,
+    EventKind,
+    Offer,
+    OfferKind,
+    OfferOutcome,
+    Pause,
+    Queue,
+    QueueMembership,
+)
+from contactcenter.selectors import eligible_agents
+from contactcenter.tasks import offer_expire as offer_expire_task
+
+logger = logging.getLogger(__name__)
+
+# How many of the best candidates a router tries to claim before leaving the activity waiting.
+CLAIM_ATTEMPTS = 5
+
+
+@transaction.atomic(durable=True)
+def activity_route(*, activity_id: int) -> Offer | None:
+    """Ring the best eligible agent for a waiting activity that rings nobody yet.
+
+    Idempotent: an activity that is not waiting, or already rings someone, is left alone.
+    Returns the new offer, or None (nobody eligible: it keeps waiting until someone becomes
+    eligible, see `agent_route`).
+    """
+    activity = activity_for_update(activity_id)
+    if activity is None:
+        return None
+    return route_next(activity)
+
+
+def route_next(activity: Activity, *, passing_over: Agent | None = None) -> Offer | None:
+    """Caller holds `activity_for_update(activity.pk)`. `passing_over`: an agent not to ring
+    this time (who just transferred it away)."""
+    if (
+        activity.state != ActivityState.WAITING
+        or activity.offers.filter(outcome=OfferOutcome.PENDING).exists()
+    ):
+        return None
+    agent = claim_agent(queue=activity.queue, activity=activity, passing_over=passing_over)
+    if agent is None:
+        return None
+    return offer_create(activity=activity, agent=agent, kind=OfferKind.ROUTE)
+
+
+def claim_agent(
+    *, queue: Queue, activity: Activity, passing_over: Agent | None = None
+) -> Agent | None:
+    """The best eligible agent, locked; eligibility is checked again once the lock is held."""
+    eligible = eligible_agents(queue=queue, activity=activity)
+    if passing_over is not None:
+        eligible = eligible.exclude(pk=passing_over.pk)
+    for agent_id in list(eligible.values_list("pk", flat=True)[:CLAIM_ATTEMPTS]):
+        agent = agent_claim(agent_id)
+        if agent and eligible.filter(pk=agent_id).exists():
+            return agent
+    return None
+
+
+def offer_create(
+    *,
+    activity: Activity,
+    agent: Agent,
+    kind: str,
+    sent_by: Agent | None = None,
+    invited_queue: Queue | None = None,
+) -> Offer:
+    """Ring `agent` for the activity until the queue's deadline.
+
+    Caller holds the activity's lock and the agent's (claimed or locked). Records `offered`,
+    pushes the notification, and schedules the deadline on commit.
+    """
+    now = timezone.now()
+    offer = Offer.objects.create(
+        activity=activity,
+        agent=agent,
+        kind=kind,
+        sent_by=sent_by,
+        invited_queue=invited_queue,
+        deadline=now + timedelta(seconds=activity.queue.accept_timeout),
+    )
+    Agent.objects.filter(pk=agent.pk).update(last_offered_at=now)
+    ActivityEvent.objects.create(
+        activity=activity,
+        kind=EventKind.OFFERED,
+        agent=agent,
+        actor=sent_by.user if sent_by else None,
+        data={"offer": offer.pk, "kind": kind},
+    )
+    broadcasts.offer_new(offer)
+    if activity.state == ActivityState.WAITING:
+        broadcasts.waiting_list(activity.pk, activity.queue_id)
+    _schedule_deadline(offer)
+    return offer
+
+
+def _schedule_deadline(offer: Offer) -> None:
+    transaction.on_commit(
+        lambda: offer_expire_task.apply_async(args=[offer.pk], eta=offer.deadline)
+    )
+
+
+def agent_route(*, agent_id: int) -> int:
+    """Someone became eligible (logged in, online, pause over, a chat freed): offer them, and
+    anyone else now eligible, the oldest activities waiting unoffered in their queues.
+
+    Each activity is routed in its own transaction, to the best agent for it (not necessarily
+    this one). Returns how many offers were made.
+    """
+    queues = QueueMembership.objects.filter(agent_id=agent_id, logged_in=True).values("queue")
+    declined = Offer.objects.filter(
+        activity=OuterRef("pk"),
+        agent_id=agent_id,
+        outcome__in=[OfferOutcome.REJECTED, OfferOutcome.EXPIRED],
+    )
+    waiting = (
+        _unoffered().filter(queue__in=queues).exclude(Exists(declined)).values_list("pk", flat=True)
+    )
+    limit = Agent.objects.filter(pk=agent_id).values_list("max_open_chats", flat=True).first()
+    offered = 0
+    for activity_id in list(waiting[: limit or 0]):
+        offered += activity_route(activity_id=activity_id) is not None
+    return offered
+
+
+def _unoffered():
+    """Activities waiting with no notification ringing, oldest first."""
+    ringing = Offer.objects.filter(activity=OuterRef("pk"), outcome=OfferOutcome.PENDING)
+    return (
+        Activity.objects.filter(state=ActivityState.WAITING)
+        .exclude(Exists(ringing))
+        .order_by("queued_at", "pk")
+    )
+
+
+def activities_route_waiting(*, limit: int = 200) -> int:
+    """The sweep: route every activity that waits unoffered, oldest first. Catches an activity
+    whose routing found its agent momentarily locked, or whose routing task was lost."""
+    waiting = _unoffered().values_list("pk", flat=True)
+    if not _anyone_available():
+        return 0
+    offered = 0
+    for activity_id in list(waiting[:limit]):
+        offered += activity_route(activity_id=activity_id) is not None
+    if offered:
+        logger.info("routing sweep offered %s waiting activities", offered)
+    return offered
+
+
+def _anyone_available() -> bool:
+    """Cheap pre-check for the sweep: with no agent online and unpaused, nothing can be routed."""
+    paused = Pause.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True)
+    return Agent.objects.filter(is_online=True).exclude(Exists(paused)).exists()

@@ -1,0 +1,44 @@
+"""Everything a workspace page shows, in one document: sent on (re)connect and on resync over
+the websocket, and served at /api/v1/workspace/. A fixed number of queries, whatever the load."""
+
+from contactcenter import events
+from contactcenter.models import Agent, PauseReason, QueueMembership
+from contactcenter.selectors import (
+    activities_of_agent,
+    open_pause_of,
+    pending_offers_for,
+    waiting_for_agent,
+)
+from contactcenter.serializers import (
+    ActivitySerializer,
+    MembershipSerializer,
+    OfferSerializer,
+    PauseReasonSerializer,
+    PauseSerializer,
+)
+
+
+def agent_snapshot(agent_id: int) -> dict:
+    """The agent's state now. `event_id` is read first: any event after it is newer than this
+    snapshot, so a page applies the events with a larger id and ignores the rest."""
+    event_id = events.last_event_id(agent_id)
+    agent = Agent.objects.get(pk=agent_id)
+    pause = open_pause_of(agent)
+    memberships = QueueMembership.objects.filter(agent=agent).select_related("queue")
+    reasons = PauseReason.objects.filter(is_missed_offer=False)
+    return {
+        "type": events.SNAPSHOT,
+        "event_id": event_id,
+        "agent": {
+            "id": agent.pk,
+            "display_name": agent.display_name,
+            "max_open_chats": agent.max_open_chats,
+            "is_online": agent.is_online,
+        },
+        "pause": PauseSerializer(pause).data if pause else None,
+        "pause_reasons": PauseReasonSerializer(reasons, many=True).data,
+        "queues": MembershipSerializer(memberships, many=True).data,
+        "offers": OfferSerializer(pending_offers_for(agent), many=True).data,
+        "activities": ActivitySerializer(activities_of_agent(agent), many=True).data,
+        "waiting": ActivitySerializer(waiting_for_agent(agent), many=True).data,
+    }

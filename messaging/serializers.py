@@ -1,0 +1,66 @@
+"""How messages look to agents: one shape for the REST API and the websocket's message.new."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from messaging.models import Attachment, Message, TransferState
+
+
+@extend_schema_serializer(component_name="MessageAttachment")
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField(
+        help_text="Where the file is, once it is stored (null while it downloads or failed)."
+    )
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "filename",
+            "content_type",
+            "size",
+            "caption",
+            "transfer",
+            "download_url",
+        ]
+
+    def get_download_url(self, attachment: Attachment) -> str | None:
+        if attachment.transfer != TransferState.DONE:
+            return None
+        path = reverse("api-attachment-download", args=[attachment.id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema_serializer(component_name="Message")
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(
+        source="author.display_name",
+        allow_null=True,
+        help_text="The agent who wrote an outbound message (never shown to the customer).",
+    )
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "direction",
+            "author",
+            "text",
+            "template",
+            "template_parameters",
+            "attachments",
+            "status",
+            "error_code",
+            "error_reason",
+            "provider_message_id",
+            "provider_timestamp",
+            "created_at",
+            "sent_at",
+            "delivered_at",
+            "read_at",
+        ]
+        read_only_fields = fields
