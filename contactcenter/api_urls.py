@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from contactcenter import action_apis
-from contactcenter.apis import MeApi, QueueViewSet
+from contactcenter.apis import ActivityEventListApi, MeApi, QueueViewSet
 from messaging.apis import (
     ActivityMessagesApi,
     AttachmentDownloadApi,
@@ -30,6 +30,11 @@ agent_actions = [
         name="api-offer-reject",
     ),
     path("activities/", action_apis.ActivityListApi.as_view(), name="api-activities"),
+    path(
+        "activities/<int:pk>/events/",
+        ActivityEventListApi.as_view(),
+        name="api-activity-events",
+    ),
     path(
         "activities/waiting/",
         action_apis.ActivityWaitingListApi.as_view(),

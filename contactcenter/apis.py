@@ -1,16 +1,18 @@
-"""REST endpoints of the core: the current agent and the queues."""
+"""REST endpoints of the core: the current agent, the queues, an activity's history."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import generics, serializers, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contactcenter.models import Agent, Queue, QueueMembership, Status
+from contactcenter.models import ActivityEvent, Agent, Queue, QueueMembership, Status
 from contactcenter.permissions import is_supervisor
-from contactcenter.selectors import agent_for_user, queues_visible_to
+from contactcenter.selectors import agent_for_user, events_of, queues_visible_to
+from contactcenter.serializers import ActivityEventSerializer
 from contactcenter.services.configuration import queue_create, queue_delete, queue_update
+from messaging.selectors import activity_get
 
 
 class QueueMembershipSerializer(serializers.ModelSerializer):
@@ -97,3 +99,16 @@ class QueueViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Queue) -> None:
         queue_delete(queue=instance)
+
+
+class ActivityEventListApi(generics.ListAPIView):
+    """The activity's history, oldest first: queued, offered, accepted, transferred, joined,
+    status, closed... shown between the messages in the chat. For anyone who may see the
+    activity (404 otherwise)."""
+
+    queryset = ActivityEvent.objects.none()  # names the model for the schema; rows: get_queryset
+    serializer_class = ActivityEventSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return events_of(activity_get(user=self.request.user, activity_id=self.kwargs["pk"]))

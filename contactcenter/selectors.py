@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 
 from contactcenter.models import (
     Activity,
+    ActivityEvent,
     ActivityState,
     Agent,
     Offer,
@@ -95,6 +96,15 @@ def pending_offers_for(agent: Agent) -> QuerySet[Offer]:
             "activity__identity",
         )
         .order_by("deadline", "pk")
+    )
+
+
+def events_of(activity: Activity) -> QuerySet[ActivityEvent]:
+    """The activity's history oldest first, with who did it and whom it concerned."""
+    return (
+        ActivityEvent.objects.filter(activity=activity)
+        .select_related("actor__agent", "agent")
+        .order_by("created_at", "pk")
     )
 
 

@@ -7,7 +7,7 @@ so a page of them costs a fixed number of queries.
 
 from rest_framework import serializers
 
-from contactcenter.models import Activity, Offer, Pause, PauseReason, QueueMembership
+from contactcenter.models import Activity, ActivityEvent, Offer, Pause, PauseReason, QueueMembership
 
 
 class QueueBriefSerializer(serializers.Serializer):
@@ -102,3 +102,22 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = QueueMembership
         fields = ["queue", "logged_in"]
+
+
+class ActivityEventSerializer(serializers.ModelSerializer):
+    """One line of the chat's history ("Transferred by Alice to 200 Support")."""
+
+    label = serializers.CharField(source="get_kind_display")
+    actor = serializers.SerializerMethodField(help_text="Who did it; null for the system.")
+    agent = AgentBriefSerializer(allow_null=True, help_text="The agent it concerns.")
+
+    class Meta:
+        model = ActivityEvent
+        fields = ["id", "kind", "label", "actor", "agent", "data", "created_at"]
+
+    def get_actor(self, event: ActivityEvent) -> str | None:
+        user = event.actor
+        if user is None:
+            return None
+        agent = getattr(user, "agent", None)
+        return agent.display_name if agent else (user.get_full_name() or user.get_username())
