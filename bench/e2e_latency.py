@@ -3,9 +3,10 @@
 Why: a customer's first message must ring an agent at once. This measures the whole path as it
 is deployed: daphne (`contactcenter.asgi:application`, settings `bench.settings`) acknowledges
 the signed WhatsApp delivery and queues its processing; a Celery worker applies it (a new
-customer: a new activity, whose routing is queued as a second task); the routing task creates
-the offer and publishes `offer.new` through the channel layer; daphne pushes it to the agent's
-websocket, where this script's client receives it. Each message comes from a new customer at
+customer: a new activity) and, right after that commit in the same task, routes it: the routing
+transaction creates the offer and serializes `offer.new`, which is published through the channel
+layer once it commits; daphne pushes it to the agent's websocket, where this script's client
+receives it. Each message comes from a new customer at
 a fixed rate, and its latency is the time from the POST to that frame.
 
 The floors are measured the same way, at the same rate, after the webhook series: a bare Redis
@@ -13,8 +14,9 @@ PUBLISH -> SUBSCRIBE round trip, a channel-layer group_send -> the agent's webso
 hop alone), and the product's own publish (`events.publish_rollback_unsafe`, sync, from a
 thread, as the worker calls it) -> the websocket.
 
-The servers are instrumented (Celery signals, and a wrapper around the publish of `offer.new`)
-to time every stage of the path, so a missed target says where the time goes.
+The servers are instrumented (Celery signals, and wrappers around routing, the serialization and
+the publish of `offer.new`) to time every stage of the path, so a missed target says where the
+time goes.
 
     .venv/bin/python bench/e2e_latency.py --help      (see bench/README.md)
 """
@@ -67,15 +69,12 @@ MAX_OPEN_CHATS = 10_000  # pending offers count against it: never the limit here
 TARGET_P50_MS = 15.0
 TARGET_P99_MS = 60.0
 PING_EVERY = 25.0  # seconds, as the workspace page pings
-TRACED_TASKS = {
-    "messaging.tasks.webhook_event_process": "webhook",
-    "contactcenter.tasks.route_activity": "route",
-}
+TRACED_TASKS = {"messaging.tasks.webhook_event_process": "webhook"}
 
 
 # --- instrumentation, installed in the server processes ---------------------------------------
 # Each stamp is one line "unix time<TAB>stage<TAB>key" in a file per process; keys are the
-# task's first argument (webhook: the WebhookEvent id; route: the Activity id).
+# the WebhookEvent id for the task's stamps, the Activity id for routing's and the offer's.
 
 _stamp_lock = threading.Lock()
 _stamp_file: dict[int, object] = {}
@@ -101,9 +100,11 @@ def _first_arg(args, kwargs) -> object:
 
 
 def install_probes(*, worker: bool) -> None:
-    """Stamp the path's stages: a traced task published (any process), received by the worker's
-    consumer, started and finished in a pool process; and `offer.new` before and after its
-    publish (query + serialization done, then Redis INCR + group_send)."""
+    """Stamp the path's stages: the webhook task published (any process), received by the
+    worker's consumer, started and finished in a pool process; routing of the new activity
+    (`activity_route`, called on commit inside the task) started and returned; `offer.new`
+    serialized (in the routing transaction) and before and after its publish (after the commit:
+    Redis INCR + group_send)."""
     from celery import signals
 
     def published(sender=None, headers=None, body=None, **_) -> None:
@@ -134,16 +135,36 @@ def install_probes(*, worker: bool) -> None:
     signals.task_prerun.connect(started, weak=False)
     signals.task_postrun.connect(finished, weak=False)
 
-    from contactcenter import events
+    from contactcenter import broadcasts, events
+    from contactcenter.services import activities
 
-    original = events.publish_rollback_unsafe
+    route = activities.activity_route  # what `_route_new` calls, by this module's name
+
+    def traced_route(*, activity_id):
+        _stamp("route.start", activity_id)
+        try:
+            return route(activity_id=activity_id)
+        finally:
+            _stamp("route.done", activity_id)
+
+    activities.activity_route = traced_route
+
+    serialize = broadcasts.offer_new
+
+    def traced_offer_new(offer):
+        serialize(offer)
+        _stamp("offer.serialized", offer.activity_id)
+
+    broadcasts.offer_new = traced_offer_new
+
+    publish = events.publish_rollback_unsafe
 
     def traced_publish(agent_ids, event):
         offer = event.get("offer") if event.get("type") == events.OFFER_NEW else None
         activity_id = (offer or {}).get("activity", {}).get("id")
         _stamp("offer.publish", activity_id)
         try:
-            return original(agent_ids, event)
+            return publish(agent_ids, event)
         finally:
             _stamp("offer.sent", activity_id)
 
@@ -409,7 +430,6 @@ class Hub:
     offered_to: dict[str, int] = field(default_factory=dict)
     duplicate_offers: int = 0
     pings: dict[int, float] = field(default_factory=dict)
-    frames: Counter = field(default_factory=Counter)
     snapshots: int = 0
     closing: bool = False  # the bench closes the sockets: their ends are not reported
     closed: list[str] = field(default_factory=list)
@@ -430,7 +450,6 @@ class Hub:
     def on_frame(self, agent_index: int, now: float, payload: bytes) -> None:
         event = json.loads(payload)
         kind = event.get("type")
-        self.frames[kind] += 1
         if kind == "snapshot":
             self.snapshots += 1
             self.first_id.setdefault(agent_index, event.get("event_id") or 0)
@@ -583,7 +602,6 @@ class Series:
     name: str
     sent: list[float]
     arrived: list[float | None]
-    rate: float
 
     @property
     def latencies(self) -> list[float]:
@@ -606,7 +624,6 @@ class WebhookRun:
     statuses: Counter
     deliveries: list[Delivery]
     cpu: dict[str, float]  # cores used during the measured series, by whom
-    elapsed: float
 
 
 async def post_webhooks(
@@ -655,12 +672,11 @@ async def webhook_series(
         cpu_after = cpu_sample()
     arrived = [hub.offers.get(d.title) for d in measured]
     return WebhookRun(
-        e2e=Series("webhook -> offer.new on an agent's websocket", sent, arrived, args.rate),
-        ack=Series("  webhook HTTP 200 (acknowledged, task queued)", sent, acked, args.rate),
+        e2e=Series("webhook -> offer.new on an agent's websocket", sent, arrived),
+        ack=Series("  webhook HTTP 200 (acknowledged, task queued)", sent, acked),
         statuses=statuses,
         deliveries=measured,
         cpu=cpu_shares(cpu_before, cpu_after, elapsed, servers),
-        elapsed=elapsed,
     )
 
 
@@ -698,7 +714,7 @@ async def redis_floor(redis_url: str, count: int, rate: float, timeout: float) -
         await pubsub.aclose()
         await publisher.aclose()
         await subscriber.aclose()
-    return Series("floor: Redis PUBLISH -> SUBSCRIBE", sent, arrived, rate)
+    return Series("floor: Redis PUBLISH -> SUBSCRIBE", sent, arrived)
 
 
 async def socket_floor(
@@ -706,9 +722,8 @@ async def socket_floor(
 ) -> Series:
     """Events to the agents' groups in turn, out on their websockets through daphne: sent with
     the channel layer's group_send from this event loop (the last hop alone), or with the
-    product's sync publish from a thread, as the worker publishes (asgiref then runs a new
-    event loop in a new thread, so the channel layer opens a new Redis connection, per call).
-    Every agent gets its share, so no socket idles (see the README on idle sockets)."""
+    product's sync publish from a thread, as the worker publishes (through the process's one
+    publisher event loop)."""
     from channels.layers import get_channel_layer
 
     from contactcenter import events
@@ -736,7 +751,7 @@ async def socket_floor(
         if product
         else "floor: channel layer group_send -> websocket"
     )
-    return Series(name, sent, arrived, args.rate)
+    return Series(name, sent, arrived)
 
 
 @contextlib.asynccontextmanager
@@ -759,20 +774,17 @@ async def agent_sockets(port: int, cookies: Sequence[str], hub: Hub):
 async def client_main(
     port: int, seeded: Seeded, redis_url: str, args: argparse.Namespace, servers: dict[str, int]
 ) -> tuple[WebhookRun, list[Series], Hub]:
-    """The webhook series; then the floors through daphne, on fresh sockets (a socket the
-    series lost must not count against them); then the bare Redis floor."""
+    """The webhook series; then, on the same sockets, the floors through daphne; then the bare
+    Redis floor."""
     hub = Hub()
     async with agent_sockets(port, seeded.cookies, hub):
         await asyncio.sleep(1.0)  # the agents' connect-time routing tasks run first
         run = await webhook_series(port, hub, seeded.account, args, servers)
-    floor_hub = Hub()
-    async with agent_sockets(port, seeded.cookies, floor_hub):
         floors = [
-            await socket_floor(floor_hub, seeded.agent_ids, args, product=False),
-            await socket_floor(floor_hub, seeded.agent_ids, args, product=True),
+            await redis_floor(redis_url, args.messages, args.rate, args.timeout),
+            await socket_floor(hub, seeded.agent_ids, args, product=False),
+            await socket_floor(hub, seeded.agent_ids, args, product=True),
         ]
-    hub.closed += [f"{line} (during the floors)" for line in floor_hub.closed]
-    floors.insert(0, await redis_floor(redis_url, args.messages, args.rate, args.timeout))
     return run, floors, hub
 
 
@@ -827,10 +839,10 @@ def timelines(run: WebhookRun, stamps: dict) -> list[dict[str, float]]:
         row = {"send": run.e2e.sent[i], "ack": run.ack.arrived[i], "ws": run.e2e.arrived[i]}
         for stage in ("published", "received", "start", "done"):
             row[f"webhook.{stage}"] = stamps.get((f"webhook.{stage}", event))
-            row[f"route.{stage}"] = stamps.get((f"route.{stage}", str(activity)))
+        for stage in ("route.start", "route.done", "offer.serialized", "offer.publish",
+                      "offer.sent"):  # fmt: skip
+            row[stage] = stamps.get((stage, str(activity)))
         row["offer.created"] = offered_at.get(activity)
-        row["offer.publish"] = stamps.get(("offer.publish", str(activity)))
-        row["offer.sent"] = stamps.get(("offer.sent", str(activity)))
         rows.append(row)
     return rows
 
@@ -840,17 +852,16 @@ PATH = [
     ("daphne: POST -> processing task queued (view, commit)", "send", "webhook.published"),
     ("queue wait + broker hop -> worker consumer has it", "webhook.published", "webhook.received"),
     ("pool: -> task starts in a worker process", "webhook.received", "webhook.start"),
-    ("apply webhook: parse, store, commit, queue route", "webhook.start", "route.published"),
-    ("queue wait + broker hop -> consumer has route task", "route.published", "route.received"),
-    ("pool: -> routing task starts (a process is free)", "route.received", "route.start"),
-    ("routing: lock, find agent, insert offer", "route.start", "offer.created"),
-    ("routing: rest of txn, commit, read+serialize offer", "offer.created", "offer.publish"),
-    ("publish offer.new (INCR, async_to_sync group_send)", "offer.publish", "offer.sent"),
+    ("apply webhook: parse, store, commit (-> routing)", "webhook.start", "route.start"),
+    ("routing: lock, find and claim agent, insert offer", "route.start", "offer.created"),
+    ("routing: event rows, serialize offer.new", "offer.created", "offer.serialized"),
+    ("routing: rest of txn, commit", "offer.serialized", "offer.publish"),
+    ("publish offer.new (INCR, group_send on the loop)", "offer.publish", "offer.sent"),
     ("channel layer -> daphne -> websocket frame", "offer.sent", "ws"),
 ]
 BESIDE = [
-    ("webhook task after its commit (waiting.changed ...)", "route.published", "webhook.done"),
-    ("routing task after the publish (waiting.changed ...)", "offer.sent", "route.done"),
+    ("routing after the publish (waiting.changed, ETA)", "offer.sent", "route.done"),
+    ("webhook task after routing", "route.done", "webhook.done"),
     ("HTTP 200 seen by the client", "send", "ack"),
 ]
 

@@ -15,9 +15,16 @@ from rest_framework.views import APIView
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, Agent, PauseReason, QueueMembership
-from contactcenter.selectors import activities_of_agent, agent_for_user, waiting_for_agent
+from contactcenter.selectors import (
+    activities_of_agent,
+    agent_for_user,
+    colleagues_of,
+    waiting_for_agent,
+)
 from contactcenter.serializers import (
+    ActivityDetailSerializer,
     ActivitySerializer,
+    ColleagueSerializer,
     MembershipSerializer,
     OfferSerializer,
     PauseReasonSerializer,
@@ -57,7 +64,7 @@ class AgentRequired:
 class AgentApi(AgentRequired, APIView):
     def activity_data(self, activity_id: int) -> dict:
         """The activity as the agent sees it now (in their tabs or postponed list)."""
-        return ActivitySerializer(activities_of_agent(self.agent).get(pk=activity_id)).data
+        return ActivityDetailSerializer(activities_of_agent(self.agent).get(pk=activity_id)).data
 
 
 # Notifications
@@ -67,7 +74,7 @@ class OfferAcceptApi(AgentApi):
     """Accept a notification: the activity opens for the agent (an invitation: they join it).
     409 when it was already decided or its deadline passed."""
 
-    @extend_schema(request=None, responses=ActivitySerializer)
+    @extend_schema(request=None, responses=ActivityDetailSerializer)
     def post(self, request: Request, offer_id: int) -> Response:
         activity = offer_accept(offer_id=offer_id, agent=self.agent)
         return Response(self.activity_data(activity.pk))
@@ -89,7 +96,7 @@ class ActivityListApi(AgentRequired, generics.ListAPIView):
     """The agent's open and postponed activities (owned or joined), oldest accepted first."""
 
     queryset = Activity.objects.none()  # names the model for the schema; rows: get_queryset
-    serializer_class = ActivitySerializer
+    serializer_class = ActivityDetailSerializer
     filter_backends = []
 
     def get_queryset(self):
@@ -108,6 +115,18 @@ class ActivityWaitingListApi(AgentRequired, generics.ListAPIView):
         return waiting_for_agent(self.agent)
 
 
+class ColleagueListApi(AgentRequired, generics.ListAPIView):
+    """The other agents, available ones first, with their state: whom an activity can be
+    transferred to or shared with."""
+
+    queryset = Agent.objects.none()
+    serializer_class = ColleagueSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return colleagues_of(self.agent)
+
+
 # Activities
 
 
@@ -115,7 +134,7 @@ class ActivityTakeApi(AgentApi):
     """Take a waiting activity from the waiting list of one of the agent's queues.
     409 `not_waiting` when someone else was faster."""
 
-    @extend_schema(request=None, responses=ActivitySerializer)
+    @extend_schema(request=None, responses=ActivityDetailSerializer)
     def post(self, request: Request, activity_id: int) -> Response:
         activity_take(activity_id=activity_id, agent=self.agent)
         return Response(self.activity_data(activity_id))
@@ -178,7 +197,7 @@ class ActivityPostponeApi(AgentApi):
     class InputSerializer(serializers.Serializer):
         until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses=ActivitySerializer)
+    @extend_schema(request=InputSerializer, responses=ActivityDetailSerializer)
     def post(self, request: Request, activity_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -189,7 +208,7 @@ class ActivityPostponeApi(AgentApi):
 class ActivityResumeApi(AgentApi):
     """Bring a postponed activity back to the agent's tabs."""
 
-    @extend_schema(request=None, responses=ActivitySerializer)
+    @extend_schema(request=None, responses=ActivityDetailSerializer)
     def post(self, request: Request, activity_id: int) -> Response:
         activity_resume(activity_id=activity_id, agent=self.agent)
         return Response(self.activity_data(activity_id))
@@ -202,7 +221,7 @@ class ActivityStatusApi(AgentApi):
     class InputSerializer(serializers.Serializer):
         status = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=ActivitySerializer)
+    @extend_schema(request=InputSerializer, responses=ActivityDetailSerializer)
     def post(self, request: Request, activity_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -221,7 +240,7 @@ class ActivityImportantApi(AgentApi):
     class InputSerializer(serializers.Serializer):
         important = serializers.BooleanField()
 
-    @extend_schema(request=InputSerializer, responses=ActivitySerializer)
+    @extend_schema(request=InputSerializer, responses=ActivityDetailSerializer)
     def post(self, request: Request, activity_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -273,12 +292,15 @@ class WorkspaceApi(AgentApi):
         event_id = serializers.IntegerField(
             help_text="The id of the last websocket event this snapshot includes."
         )
+        server_time = serializers.DateTimeField(
+            help_text="The server's clock when the snapshot was read (pages count down by it)."
+        )
         agent = AgentSerializer()
         pause = PauseSerializer(allow_null=True)
         pause_reasons = PauseReasonSerializer(many=True)
         queues = MembershipSerializer(many=True)
         offers = OfferSerializer(many=True)
-        activities = ActivitySerializer(many=True)
+        activities = ActivityDetailSerializer(many=True)
         waiting = ActivitySerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)

@@ -6,10 +6,12 @@ from rest_framework.routers import DefaultRouter
 from contactcenter import action_apis
 from contactcenter.apis import ActivityEventListApi, MeApi, QueueViewSet
 from messaging.apis import (
+    ActivityEarlierApi,
     ActivityMessagesApi,
     AttachmentDownloadApi,
     ChannelAccountViewSet,
     IdentityViewSet,
+    MessageRetryApi,
 )
 
 router = DefaultRouter()
@@ -86,6 +88,7 @@ agent_actions = [
         name="api-activity-close",
     ),
     path("workspace/", action_apis.WorkspaceApi.as_view(), name="api-workspace"),
+    path("colleagues/", action_apis.ColleagueListApi.as_view(), name="api-colleagues"),
     path("pause-reasons/", action_apis.PauseReasonListApi.as_view(), name="api-pause-reasons"),
     path("pause/", action_apis.PauseApi.as_view(), name="api-pause"),
     # Before the router's queues/: these are actions of the agent, not of the queue resource.
@@ -107,6 +110,16 @@ urlpatterns = [
         "activities/<int:activity_id>/messages/",
         ActivityMessagesApi.as_view(),
         name="api-activity-messages",
+    ),
+    path(
+        "activities/<int:activity_id>/earlier/",
+        ActivityEarlierApi.as_view(),
+        name="api-activity-earlier",
+    ),
+    path(
+        "messages/<int:message_id>/retry/",
+        MessageRetryApi.as_view(),
+        name="api-message-retry",
     ),
     path(
         "attachments/<int:attachment_id>/download/",

@@ -1,5 +1,6 @@
 """REST endpoints of the core: the current agent, the queues, an activity's history."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
@@ -101,14 +102,25 @@ class QueueViewSet(viewsets.ModelViewSet):
         queue_delete(queue=instance)
 
 
+class ActivityEventFilter(django_filters.FilterSet):
+    after = django_filters.NumberFilter(
+        field_name="pk", lookup_expr="gt", help_text="Only lines newer than this id."
+    )
+
+    class Meta:
+        model = ActivityEvent
+        fields = ["after"]
+
+
 class ActivityEventListApi(generics.ListAPIView):
     """The activity's history, oldest first: queued, offered, accepted, transferred, joined,
     status, closed... shown between the messages in the chat. For anyone who may see the
-    activity (404 otherwise)."""
+    activity (404 otherwise); `after` gives only the lines a page does not have yet."""
 
     queryset = ActivityEvent.objects.none()  # names the model for the schema; rows: get_queryset
     serializer_class = ActivityEventSerializer
-    filter_backends = []
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+    filterset_class = ActivityEventFilter
 
     def get_queryset(self):
         return events_of(activity_get(user=self.request.user, activity_id=self.kwargs["pk"]))

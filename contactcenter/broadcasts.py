@@ -9,11 +9,15 @@ from django.db import transaction
 from contactcenter import events
 from contactcenter.models import Offer
 from contactcenter.selectors import (
-    activities_for_payload,
+    activities_in_detail,
     activity_with_offered_to,
     queue_member_ids,
 )
-from contactcenter.serializers import ActivitySerializer, OfferSerializer
+from contactcenter.serializers import (
+    ActivityDetailSerializer,
+    ActivitySerializer,
+    OfferSerializer,
+)
 
 
 def activity_to(event_type: str, activity_id: int, agent_ids: list[int]) -> None:
@@ -22,8 +26,8 @@ def activity_to(event_type: str, activity_id: int, agent_ids: list[int]) -> None
         return
 
     def send() -> None:
-        activity = activities_for_payload().get(pk=activity_id)
-        payload = {"type": event_type, "activity": ActivitySerializer(activity).data}
+        activity = activities_in_detail().get(pk=activity_id)
+        payload = {"type": event_type, "activity": ActivityDetailSerializer(activity).data}
         events.publish_rollback_unsafe(agent_ids, payload)
 
     transaction.on_commit(send)

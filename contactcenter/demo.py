@@ -19,7 +19,7 @@ from contactcenter.models import (
     Status,
 )
 from contactcenter.services.configuration import agent_create, queue_create
-from messaging.demo import demo_channel_accounts_load
+from messaging.demo import demo_channel_accounts_load, demo_templates_load
 
 SUPERVISOR_GROUP = "Supervisors"
 # Supervisors manage everything of the product's own apps, and the users who are agents.
@@ -107,6 +107,7 @@ def load_demo() -> list[Login]:
             )
         logins.append(Login(username, demo_password(username), "agent"))
     demo_channel_accounts_load(queues)
+    demo_templates_load()
     return logins
 
 

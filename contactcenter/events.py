@@ -16,12 +16,15 @@ Types (to whom; what they carry):
 - offer.expired: that agent; offer_id, activity_id.
 - offer.revoked: that agent, when someone else took the activity or it closed; offer_id,
   activity_id.
-- activity.opened: an agent who now takes part (a new tab); activity.
-- activity.updated: everyone taking part; activity. State "postponed" moves it to the
-  postponed list, "open" back to the tabs.
+- activity.opened: an agent who now takes part (a new tab); activity (with `participants`).
+- activity.updated: everyone taking part; activity (with `participants`). State "postponed"
+  moves it to the postponed list, "open" back to the tabs.
 - activity.closed: everyone whose tab closes; activity_id, reason ("closed", "transferred",
   "left").
 - message.new: everyone taking part; activity_id, message.
+- message.updated: everyone taking part, when a message's delivery status changes (sent,
+  delivered, read, failed with its reason, queued again on a retry) or its file is stored;
+  activity_id, message (whole, as in message.new).
 - waiting.changed: every member of the queue; activity (waiting; `offered_to` names the
   colleague it rings, if any).
 - waiting.removed: every member of the queue; activity_id, queue_id.
@@ -54,6 +57,7 @@ ACTIVITY_OPENED = "activity.opened"
 ACTIVITY_UPDATED = "activity.updated"
 ACTIVITY_CLOSED = "activity.closed"
 MESSAGE_NEW = "message.new"
+MESSAGE_UPDATED = "message.updated"
 WAITING_CHANGED = "waiting.changed"
 WAITING_REMOVED = "waiting.removed"
 PAUSE_CHANGED = "pause.changed"

@@ -55,6 +55,15 @@ def activities_for_payload() -> QuerySet[Activity]:
     )
 
 
+def activities_in_detail() -> QuerySet[Activity]:
+    """As `activities_for_payload`, plus the agents taking part (`ActivityDetailSerializer`)."""
+    present = Participant.objects.filter(left_at__isnull=True).select_related("agent")
+    return activities_for_payload().prefetch_related(
+        Prefetch("participants", queryset=present.order_by("joined_at", "pk"),
+                 to_attr="present_participants")
+    )  # fmt: skip
+
+
 def activity_with_offered_to() -> QuerySet[Activity]:
     """As `activities_for_payload`, plus the name of the agent a pending offer rings."""
     ringing = Offer.objects.filter(activity=OuterRef("pk"), outcome=OfferOutcome.PENDING)
@@ -78,7 +87,7 @@ def activities_of_agent(agent: Agent) -> QuerySet[Activity]:
         activity=OuterRef("pk"), agent=agent, left_at__isnull=True
     )
     return (
-        activities_for_payload()
+        activities_in_detail()
         .filter(Exists(taking_part), state__in=[ActivityState.OPEN, ActivityState.POSTPONED])
         .order_by("accepted_at", "pk")
     )
@@ -125,6 +134,22 @@ def queue_member_ids(queue_id: int) -> list[int]:
     """Every agent of the queue, logged in or not: who sees its waiting list."""
     return list(
         QueueMembership.objects.filter(queue_id=queue_id).values_list("agent_id", flat=True)
+    )
+
+
+def colleagues_of(agent: Agent) -> QuerySet[Agent]:
+    """Every other agent, with what the transfer and invite dialog shows of them: online,
+    `paused_for` (the reason of their pause, or None), `load` (open chats and notifications
+    ringing) against max_open_chats, and `queue_numbers`. Available ones first."""
+    pause_reason = Pause.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True).values(
+        "reason__name"
+    )[:1]
+    memberships = QueueMembership.objects.select_related("queue").order_by("queue__number")
+    return (
+        Agent.objects.exclude(pk=agent.pk)
+        .annotate(paused_for=Subquery(pause_reason), load=agent_load())
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .order_by(F("is_online").desc(), F("paused_for").asc(nulls_first=True), "display_name")
     )
 
 

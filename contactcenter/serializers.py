@@ -5,9 +5,19 @@ Each serializer reads only what `selectors.activities_for_payload()` (and its re
 so a page of them costs a fixed number of queries.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contactcenter.models import Activity, ActivityEvent, Offer, Pause, PauseReason, QueueMembership
+from contactcenter.models import (
+    Activity,
+    ActivityEvent,
+    Agent,
+    Offer,
+    Pause,
+    PauseReason,
+    QueueMembership,
+)
+from contactcenter.placeholders import activity_admin_url
 
 
 class QueueBriefSerializer(serializers.Serializer):
@@ -33,6 +43,9 @@ class ActivitySerializer(serializers.ModelSerializer):
     provider = serializers.SerializerMethodField()
     customer = serializers.SerializerMethodField()
     offered_to = serializers.SerializerMethodField()
+    admin_url = serializers.SerializerMethodField(
+        help_text="The queue's admin URL with this activity's values filled in (\"\" if none)."
+    )
 
     class Meta:
         model = Activity
@@ -47,6 +60,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "provider",
             "customer",
             "offered_to",
+            "admin_url",
             "queued_at",
             "accepted_at",
             "first_customer_message_at",
@@ -69,6 +83,24 @@ class ActivitySerializer(serializers.ModelSerializer):
     def get_offered_to(self, activity: Activity) -> str | None:
         """The colleague a waiting activity rings now (annotated by the waiting selector)."""
         return getattr(activity, "offered_to", None)
+
+    def get_admin_url(self, activity: Activity) -> str:
+        return activity_admin_url(activity)
+
+
+class ActivityDetailSerializer(ActivitySerializer):
+    """An activity the agent takes part in: also who else is in it (a shared chat's Close is a
+    Leave). Read from `selectors.activities_in_detail()`."""
+
+    participants = serializers.SerializerMethodField()
+
+    class Meta(ActivitySerializer.Meta):
+        fields = [*ActivitySerializer.Meta.fields, "participants"]
+
+    @extend_schema_field(AgentBriefSerializer(many=True))
+    def get_participants(self, activity: Activity) -> list[dict]:
+        """The agents taking part now, in the order they joined."""
+        return [AgentBriefSerializer(p.agent).data for p in activity.present_participants]
 
 
 class OfferSerializer(serializers.ModelSerializer):
@@ -102,6 +134,31 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = QueueMembership
         fields = ["queue", "logged_in"]
+
+
+class ColleagueSerializer(serializers.ModelSerializer):
+    """Another agent as the transfer and invite dialog shows them (`selectors.colleagues_of`)."""
+
+    state = serializers.SerializerMethodField(
+        help_text='"available", "paused" or "offline": only an available agent can be chosen.'
+    )
+    paused_for = serializers.CharField(allow_null=True, help_text="The pause's reason.")
+    load = serializers.IntegerField(help_text="Open chats and notifications ringing now.")
+    queues = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agent
+        fields = ["id", "display_name", "state", "paused_for", "load", "max_open_chats", "queues"]
+
+    def get_state(self, agent: Agent) -> str:
+        if not agent.is_online:
+            return "offline"
+        return "paused" if agent.paused_for else "available"
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_queues(self, agent: Agent) -> list[int]:
+        """The numbers of the agent's queues."""
+        return [membership.queue.number for membership in agent.memberships.all()]
 
 
 class ActivityEventSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 """Everything a workspace page shows, in one document: sent on (re)connect and on resync over
 the websocket, and served at /api/v1/workspace/. A fixed number of queries, whatever the load."""
 
+from django.utils import timezone
+
 from contactcenter import events
 from contactcenter.models import Agent, PauseReason, QueueMembership
 from contactcenter.selectors import (
@@ -10,6 +12,7 @@ from contactcenter.selectors import (
     waiting_for_agent,
 )
 from contactcenter.serializers import (
+    ActivityDetailSerializer,
     ActivitySerializer,
     MembershipSerializer,
     OfferSerializer,
@@ -29,6 +32,7 @@ def agent_snapshot(agent_id: int) -> dict:
     return {
         "type": events.SNAPSHOT,
         "event_id": event_id,
+        "server_time": timezone.now().isoformat(),
         "agent": {
             "id": agent.pk,
             "display_name": agent.display_name,
@@ -39,6 +43,6 @@ def agent_snapshot(agent_id: int) -> dict:
         "pause_reasons": PauseReasonSerializer(reasons, many=True).data,
         "queues": MembershipSerializer(memberships, many=True).data,
         "offers": OfferSerializer(pending_offers_for(agent), many=True).data,
-        "activities": ActivitySerializer(activities_of_agent(agent), many=True).data,
+        "activities": ActivityDetailSerializer(activities_of_agent(agent), many=True).data,
         "waiting": ActivitySerializer(waiting_for_agent(agent), many=True).data,
     }

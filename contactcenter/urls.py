@@ -8,6 +8,13 @@ from contactcenter import views
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),
+    path(
+        "workspace/activities/<int:activity_id>/",
+        views.activity_screen,
+        name="activity-screen",
+    ),
+    path("workspace/transfer-targets/", views.transfer_targets, name="transfer-targets"),
+    path("workspace/emoji.json", views.emoji_list, name="emoji"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "login/",

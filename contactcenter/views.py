@@ -1,11 +1,24 @@
+from functools import cache
+
+import emoji
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from contactcenter import health
-from contactcenter.selectors import agent_for_user
+from contactcenter.models import Agent, Queue
+from contactcenter.selectors import activities_of_agent, agent_for_user, colleagues_of
+from contactcenter.widgets import screen_widgets
+
+# The main menu's modules besides the dashboard: their apps fill these screens.
+MODULES = [
+    ("crm", "CRM"),
+    ("tickets", "Tickets"),
+    ("knowledge-base", "Knowledge base"),
+    ("calendar", "Calendar"),
+]
 
 
 @login_required
@@ -14,7 +27,64 @@ def workspace(request: HttpRequest) -> HttpResponse:
     agent = agent_for_user(request.user)
     if agent is None:
         return render(request, "contactcenter/not_an_agent.html", status=403)
-    return render(request, "contactcenter/workspace.html", {"agent": agent})
+    return render(request, "contactcenter/workspace.html", {"agent": agent, "modules": MODULES})
+
+
+def _agent(request: HttpRequest) -> Agent:
+    """The signed-in agent, or 404 for users who are not agents (these are agents' pieces)."""
+    agent = agent_for_user(request.user)
+    if agent is None:
+        raise Http404("Not an agent.")
+    return agent
+
+
+@login_required
+@require_GET
+def activity_screen(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """One activity's screen (its widgets), for an agent taking part in it; the workspace
+    loads it into the activity's tab."""
+    agent = _agent(request)
+    activity = get_object_or_404(activities_of_agent(agent), pk=activity_id)
+    context = {"activity": activity, "widgets": screen_widgets(request, activity, agent)}
+    return render(request, "contactcenter/activity_screen.html", context)
+
+
+@login_required
+@require_GET
+def transfer_targets(request: HttpRequest) -> HttpResponse:
+    """The choices of the transfer and invite dialog: colleagues with their state (only
+    available ones can be picked) and queues."""
+    agent = _agent(request)
+    context = {"colleagues": colleagues_of(agent), "queues": Queue.objects.order_by("number")}
+    return render(request, "contactcenter/transfer_targets.html", context)
+
+
+@login_required
+@require_GET
+@cache_control(private=True, max_age=86400)
+def emoji_list(request: HttpRequest) -> JsonResponse:
+    """The emoji picker's data: [character, name] pairs, faces first."""
+    return JsonResponse({"emoji": _emoji()})
+
+
+@cache
+def _emoji() -> list[list[str]]:
+    """Every fully-qualified emoji of the `emoji` package without skin-tone variants, faces and
+    people first, then nature, objects and symbols (in Unicode's order within each)."""
+    blocks = [(0x1F600, 0x1F64F), (0x1F910, 0x1F9FF), (0x1F300, 0x1F5FF), (0x1F680, 0x1F6FF)]
+
+    def rank(char: str) -> tuple[int, int]:
+        code = ord(char[0])
+        block = next((i for i, (lo, hi) in enumerate(blocks) if lo <= code <= hi), len(blocks))
+        return block, code
+
+    fully_qualified = emoji.STATUS["fully_qualified"]
+    chosen = [
+        (char, data["en"].strip(":").replace("_", " "))
+        for char, data in emoji.EMOJI_DATA.items()
+        if data["status"] == fully_qualified and "skin_tone" not in data["en"]
+    ]
+    return [[char, name] for char, name in sorted(chosen, key=lambda item: rank(item[0]))]
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 import django_filters
 from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
@@ -11,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contactcenter.selectors import agent_for_user
+from contactcenter.models import Activity
+from contactcenter.selectors import agent_for_user, events_of
+from contactcenter.serializers import ActivityEventSerializer, QueueBriefSerializer
 from messaging.models import (
     ChannelAccount,
     ExternalIdentity,
@@ -24,7 +27,9 @@ from messaging.selectors import (
     activity_get,
     attachment_get,
     channel_accounts_visible_to,
+    earlier_activity,
     identities_visible_to,
+    message_get,
     messages_of,
     webhook_url,
 )
@@ -34,7 +39,7 @@ from messaging.services.accounts import (
     channel_account_create,
     channel_account_update,
 )
-from messaging.services.outbound import message_send, not_participant
+from messaging.services.outbound import message_retry, message_send, not_participant
 
 
 class ModelPermissionsIncludingReads(DjangoModelPermissions):
@@ -217,6 +222,66 @@ class MessageSendApi(APIView):
 
 class ActivityMessagesApi(MessageListApi, MessageSendApi):
     """One URL, two operations: GET is MessageListApi, POST is MessageSendApi."""
+
+
+class ActivityEarlierApi(APIView):
+    """ "Load older messages": the customer's chat just before `before` (an earlier activity of
+    the same customer; default: this one), with its messages and history, and whether there is
+    an even earlier one. For anyone who may see this activity (404 otherwise)."""
+
+    @extend_schema_serializer(component_name="EarlierActivityQuery")
+    class InputSerializer(serializers.Serializer):
+        before = serializers.IntegerField(required=False, default=None, allow_null=True)
+
+    @extend_schema_serializer(component_name="EarlierActivity")
+    class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="EarlierActivityBrief")
+        class ActivityBriefSerializer(serializers.Serializer):
+            id = serializers.IntegerField()
+            title = serializers.CharField()
+            queue = QueueBriefSerializer()
+            queued_at = serializers.DateTimeField()
+            closed_at = serializers.DateTimeField(allow_null=True)
+
+        activity = ActivityBriefSerializer(allow_null=True)
+        messages = MessageSerializer(many=True)
+        events = ActivityEventSerializer(many=True)
+        has_more = serializers.BooleanField()
+
+    @extend_schema(parameters=[InputSerializer], responses=OutputSerializer)
+    def get(self, request: Request, activity_id: int) -> Response:
+        activity = activity_get(user=request.user, activity_id=activity_id)
+        query = self.InputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        before = activity
+        if query.validated_data["before"] is not None:
+            before = get_object_or_404(
+                Activity, pk=query.validated_data["before"], identity_id=activity.identity_id
+            )
+        earlier = earlier_activity(activity, before=before)
+        data = {"activity": earlier, "messages": [], "events": [], "has_more": False}
+        if earlier is not None:
+            data |= {
+                "messages": messages_of(earlier),
+                "events": events_of(earlier),
+                "has_more": earlier_activity(activity, before=earlier) is not None,
+            }
+        return Response(self.OutputSerializer(data, context={"request": request}).data)
+
+
+class MessageRetryApi(APIView):
+    """Send a failed message again (the same message, queued anew). 409 `not_failed` unless
+    it failed; refused like a new send when the reply window forbids it now."""
+
+    @extend_schema(request=None, responses=MessageSerializer)
+    def post(self, request: Request, message_id: int) -> Response:
+        message = message_get(user=request.user, message_id=message_id)
+        author = agent_for_user(request.user)
+        if author is None:
+            raise not_participant()
+        message_retry(message_id=message.pk, agent=author)
+        stored = messages_of(message.activity).get(pk=message.pk)
+        return Response(MessageSerializer(stored, context={"request": request}).data)
 
 
 class AttachmentDownloadApi(APIView):

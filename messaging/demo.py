@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 
 from contactcenter.models import Queue
-from messaging.models import ChannelAccount, Provider
+from messaging.models import ChannelAccount, Provider, Template
 from messaging.services.accounts import channel_account_create
 
 # provider, name, queue number, provider account id (the ids from CHANNELS.md's examples)
@@ -33,6 +33,31 @@ def demo_channel_accounts_load(queues: dict[int, Queue]) -> list[ChannelAccount]
             )
         accounts.append(account)
     return accounts
+
+
+# name, text, WhatsApp name, language, parameters: canned replies for every queue, and one
+# approved WhatsApp template (the simulator accepts any) for customers outside the 24 h window.
+DEMO_TEMPLATES = [
+    ("Greeting", "Hello {customer.first_name}, this is {agent.first_name}. How can I help you?",
+     "", "", []),
+    ("Thanks", "Thank you for writing to us, {customer.first_name}. Have a nice day!", "", "", []),
+    ("Follow-up (WhatsApp)", "Hello {{1}}, we have news about your request {{2}}.",
+     "follow_up", "en_US", ["customer.first_name", "request"]),
+]  # fmt: skip
+
+
+def demo_templates_load() -> None:
+    """Create the demo templates that are missing (found by name). Idempotent."""
+    for name, text, whatsapp_name, language, parameters in DEMO_TEMPLATES:
+        Template.objects.get_or_create(
+            name=name,
+            defaults={
+                "text": text,
+                "whatsapp_name": whatsapp_name,
+                "whatsapp_language": language,
+                "whatsapp_parameters": parameters,
+            },
+        )
 
 
 def _credentials(account_id: str) -> dict:

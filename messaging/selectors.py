@@ -49,6 +49,20 @@ def activity_get(*, user: AbstractBaseUser, activity_id: int) -> Activity:
     return get_object_or_404(activities, pk=activity_id)
 
 
+def earlier_activity(activity: Activity, *, before: Activity | None = None) -> Activity | None:
+    """The customer's activity just before `before` (default: `activity` itself) on the same
+    channel identity: "Load older messages" shows one earlier chat at a time."""
+    if activity.identity_id is None:
+        return None
+    before = before or activity
+    return (
+        Activity.objects.filter(identity_id=activity.identity_id, queued_at__lt=before.queued_at)
+        .select_related("queue")
+        .order_by("-queued_at", "-pk")
+        .first()
+    )
+
+
 def identities_visible_to(user: AbstractBaseUser) -> QuerySet[ExternalIdentity]:
     """The customers of the activities the user may see, each with its channel account (the
     reply window needs the provider)."""
@@ -66,6 +80,12 @@ def messages_of(activity: Activity) -> QuerySet[Message]:
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+
+
+def message_get(*, user: AbstractBaseUser, message_id: int) -> Message:
+    """A message of an activity the user may see, or Http404."""
+    messages = Message.objects.filter(activity__in=activities_visible_to(user))
+    return get_object_or_404(messages, pk=message_id)
 
 
 def attachment_get(*, user: AbstractBaseUser, attachment_id: int) -> Attachment:

@@ -23,6 +23,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "size",
             "caption",
             "transfer",
+            "transfer_error",
             "download_url",
         ]
 

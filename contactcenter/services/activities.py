@@ -221,15 +221,18 @@ def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = No
 
 def _apply_status(activity: Activity, agent: Agent, status_id: int | None) -> None:
     """Caller holds the activity's lock."""
-    if status_id is not None and not activity.queue.statuses.filter(pk=status_id).exists():
-        raise ApplicationError(
-            "This status is not allowed in the activity's queue.", code="status_not_allowed"
-        )
+    name = None
+    if status_id is not None:
+        name = activity.queue.statuses.filter(pk=status_id).values_list("name", flat=True).first()
+        if name is None:
+            raise ApplicationError(
+                "This status is not allowed in the activity's queue.", code="status_not_allowed"
+            )
     if activity.status_id == status_id:
         return
     activity.status_id = status_id
     activity.save(update_fields=["status", "updated_at"])
-    _record(activity, EventKind.STATUS, agent, {"status": status_id})
+    _record(activity, EventKind.STATUS, agent, {"status": status_id, "name": name})
 
 
 def _resume(activity: Activity, *, actor: Agent | None) -> None:

@@ -60,7 +60,7 @@ def activity_transfer(
         kind=EventKind.TRANSFERRED,
         actor=agent.user,
         agent=target_agent,
-        data={"to_queue": target_queue.pk} if target_queue else {},
+        data=_queue_data(target_queue),
     )
     broadcasts.activity_closed_for(leaving, activity_id=activity.pk, reason="transferred")
     if target_agent is not None:
@@ -106,7 +106,7 @@ def activity_invite(
         kind=EventKind.INVITED,
         actor=agent.user,
         agent=target_agent,
-        data={"to_queue": target_queue.pk} if target_queue else {},
+        data=_queue_data(target_queue),
     )
     offer_create(
         activity=activity,
@@ -141,6 +141,11 @@ def activity_leave(*, activity_id: int, agent: Agent) -> None:
     broadcasts.activity_closed_for([agent.pk], activity_id=activity.pk, reason="left")
     broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, remaining)
     agent_route_task.delay_on_commit(agent.pk)
+
+
+def _queue_data(queue: Queue | None) -> dict:
+    """What the history line keeps of a target queue: its id, and its name as it was then."""
+    return {"to_queue": queue.pk, "queue": str(queue)} if queue else {}
 
 
 def _hand_to_next(activity: Activity) -> None:

@@ -114,7 +114,9 @@ class SendError(Exception):
 
 class Connector(Protocol):
     provider: str
+    name: str  # as agents know the channel
     signature_header: str
+    attachment_rules: dict[str, "AttachmentRule"]  # what may be sent, by attachment kind
     text_limit: int
     captioned_kinds: frozenset[str]  # file kinds whose message shows a text with the file
 

@@ -61,6 +61,8 @@ ATTACHMENT_RULES = {
 class ViberConnector:
     provider = Provider.VIBER
     signature_header = "X-Viber-Content-Signature"
+    name = "Viber"
+    attachment_rules = ATTACHMENT_RULES
     text_limit = 7000
     captioned_kinds = frozenset({AttachmentKind.IMAGE})  # a picture's text; files carry none
 
@@ -69,7 +71,7 @@ class ViberConnector:
         return signature_matches(hmac_sha256_hex(account.viber_auth_token, body), signature)
 
     def refusal(self, kind: str, content_type: str, size: int) -> str:
-        return attachment_refusal(ATTACHMENT_RULES, "Viber", kind, content_type, size)
+        return attachment_refusal(self.attachment_rules, self.name, kind, content_type, size)
 
     def parse(self, account: ChannelAccount, payload: dict) -> list[Event]:
         event = payload.get("event")

@@ -67,6 +67,8 @@ ATTACHMENT_RULES = {
 class WhatsAppConnector:
     provider = Provider.WHATSAPP
     signature_header = meta.SIGNATURE_HEADER
+    name = "WhatsApp"
+    attachment_rules = ATTACHMENT_RULES
     text_limit = 4096
     captioned_kinds = frozenset({AttachmentKind.IMAGE, AttachmentKind.VIDEO, AttachmentKind.FILE})
 
@@ -74,7 +76,7 @@ class WhatsAppConnector:
         return meta.verify_signature(account, body, signature)
 
     def refusal(self, kind: str, content_type: str, size: int) -> str:
-        return attachment_refusal(ATTACHMENT_RULES, "WhatsApp", kind, content_type, size)
+        return attachment_refusal(self.attachment_rules, self.name, kind, content_type, size)
 
     def parse(self, account: ChannelAccount, payload: dict) -> list[Event]:
         events: list[Event] = []

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from messaging import broadcasts
 from messaging.connectors.base import StatusUpdate, Watermark
 from messaging.lock_objects import message_for_update
 from messaging.models import (
@@ -51,14 +52,16 @@ def receipt_record(*, account: ChannelAccount, update: StatusUpdate) -> None:
         error_reason=update.error_reason,
     )
     message = message_for_update(account=account, provider_message_id=update.provider_message_id)
-    if message is not None:
-        _apply(message, update.status, update.occurred_at, update.error_code, update.error_reason)
+    if message is not None and _apply(
+        message, update.status, update.occurred_at, update.error_code, update.error_reason
+    ):
+        broadcasts.message_updated(message)
 
 
 def receipts_apply_pending(*, message: Message) -> None:
     """Apply the reports that arrived for `message` before its id was stored.
 
-    Caller holds `message_for_update` on it.
+    Caller holds `message_for_update` on it, and tells the agents it changed.
     """
     receipts = DeliveryReceipt.objects.filter(
         channel_account_id=message.channel_account_id,
@@ -72,7 +75,8 @@ def receipts_apply_pending(*, message: Message) -> None:
 
 def watermark_apply(*, account: ChannelAccount, watermark: Watermark) -> int:
     """Move every message we sent the customer up to the watermark to its status; returns how
-    many moved. One filtered update: it only ever raises statuses, so it needs no row lock."""
+    many moved. One filtered update: it only ever raises statuses, so it needs no row lock.
+    Caller holds a transaction (the agents hear of the moved messages on commit)."""
     identity = ExternalIdentity.objects.filter(
         channel_account=account, provider_user_id=watermark.recipient_id
     ).first()
@@ -83,18 +87,27 @@ def watermark_apply(*, account: ChannelAccount, watermark: Watermark) -> int:
         for status, rank in RANK.items()
         if RANK[DeliveryStatus.SENT] <= rank < RANK[watermark.status]
     ]
-    return Message.objects.filter(
+    moving = Message.objects.filter(
         identity=identity,
         direction__in=[Direction.OUT, Direction.SYSTEM],
         status__in=behind,
         sent_at__lte=watermark.up_to,
-    ).update(status=watermark.status, **{TIME_FIELD[watermark.status]: watermark.up_to})
+    )
+    by_activity: dict[int, list[int]] = {}
+    for message_id, activity_id in moving.values_list("pk", "activity_id"):
+        by_activity.setdefault(activity_id, []).append(message_id)
+    moved = moving.filter(pk__in=[pk for ids in by_activity.values() for pk in ids]).update(
+        status=watermark.status, **{TIME_FIELD[watermark.status]: watermark.up_to}
+    )
+    for activity_id, message_ids in by_activity.items():
+        broadcasts.messages_updated(activity_id, message_ids)
+    return moved
 
 
-def _apply(message: Message, status: str, at: datetime, code: str, reason: str) -> None:
-    """Caller holds `message_for_update(message)`."""
+def _apply(message: Message, status: str, at: datetime, code: str, reason: str) -> bool:
+    """Caller holds `message_for_update(message)`. Returns whether the message changed."""
     if not moves_forward(message.status, status):
-        return
+        return False
     message.status = status
     fields = ["status", "updated_at"]
     if status == DeliveryStatus.FAILED:
@@ -104,3 +117,4 @@ def _apply(message: Message, status: str, at: datetime, code: str, reason: str) 
         setattr(message, TIME_FIELD[status], at)
         fields.append(TIME_FIELD[status])
     message.save(update_fields=fields)
+    return True

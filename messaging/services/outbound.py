@@ -187,6 +187,11 @@ def _check_template(
 def _check_free_text(window, text: str, files: Sequence[UploadedFile]) -> None:
     if not text and not files:
         raise ApplicationError("Write a message or attach a file.", code="empty_message")
+    _check_window(window)
+
+
+def _check_window(window) -> None:
+    """Free text and files may go out now, or the refusal says why not."""
     if window.template_required:
         raise ApplicationError(
             "More than 24 hours have passed since the customer last wrote: "
@@ -209,6 +214,41 @@ def _check_limits(connector: Connector, text: str, files: Sequence[UploadedFile]
         refusal = connector.refusal(attachment_kind(content_type), content_type, upload.size)
         if refusal:
             raise ApplicationError(f"{upload.name}: {refusal}", code="file_refused")
+
+
+def message_retry(*, message_id: int, agent: Agent) -> Message:
+    """Send a failed message of ours again, as it was: the same message goes back to `queued`
+    (the chat shows one bubble, not a copy) and a delivery task takes it.
+
+    Refused like a new send (not in the activity, activity closed, the reply window forbids it
+    now) and with 409 unless the message failed. Its old provider id is dropped, so a late
+    report about the failed attempt cannot touch the new one.
+    """
+    with transaction.atomic():
+        message = message_by_id_for_update(message_id)
+        if message is None or message.direction != Direction.OUT:
+            raise ApplicationError("No such message.", code="not_found", status=404)
+        _check_activity(message.activity, agent)
+        if message.status != DeliveryStatus.FAILED:
+            raise ApplicationError(
+                "Only a message that failed can be sent again.", code="not_failed", status=409
+            )
+        window = reply_window(message.identity, timezone.now())
+        if message.template_id is None:
+            _check_window(window)
+        message.status = DeliveryStatus.QUEUED
+        message.error_code = message.error_reason = message.provider_message_id = ""
+        message.tag = window.tag
+        message.sent_at = None
+        message.save(
+            update_fields=[
+                "status", "error_code", "error_reason", "provider_message_id", "tag",
+                "sent_at", "updated_at",
+            ]
+        )  # fmt: skip
+        message_deliver_task.delay_on_commit(message.id)
+        broadcasts.message_updated(message)
+    return message
 
 
 def message_deliver(*, message_id: int) -> None:
@@ -262,6 +302,7 @@ def message_fail(*, message_id: int, code: str, reason: str) -> None:
                 "updated_at",
             ]
         )
+        broadcasts.message_updated(message)
 
 
 def _claim(message_id: int) -> bool:
@@ -295,6 +336,7 @@ def _sent(message_id: int, provider_message_id: str) -> None:
             ]
         )  # fmt: skip
         receipts_apply_pending(message=message)
+        broadcasts.message_updated(message)
 
 
 def _content(message: Message) -> OutboundContent:

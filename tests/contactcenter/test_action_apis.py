@@ -190,10 +190,13 @@ def test_the_activity_list_costs_the_same_queries_for_1_or_5_rows(
 ):
     # given
     CustomerActivityFactory.create_batch(rows, owner=agent, status=StatusFactory())
-    # then: the agent with their queues (2), count, page
-    with django_assert_num_queries(4):
+    # then: the agent with their queues (2), count, page, who takes part
+    with django_assert_num_queries(5):
         response = api.get("/api/v1/activities/")
     assert len(response.json()["results"]) == rows
+    assert response.json()["results"][0]["participants"] == [
+        {"id": agent.pk, "display_name": agent.display_name}
+    ]
 
 
 def test_the_waiting_list_shows_the_agents_queues_and_who_is_rung(api, agent):

@@ -148,7 +148,7 @@ def test_setting_a_status_records_it_and_tells_those_taking_part():
     assert (event.kind, event.actor, event.data) == (
         EventKind.STATUS,
         alice.user,
-        {"status": queue.statuses.get().pk},
+        {"status": queue.statuses.get().pk, "name": queue.statuses.get().name},
     )
     [updated] = alice_inbox.events()
     assert (updated["type"], updated["activity"]["status"]["name"]) == (

@@ -151,7 +151,8 @@ def test_transferring_to_a_queue_leaves_the_activity_waiting_there_with_its_mess
     assert Message.objects.filter(activity=activity).count() == 2
     assert not Offer.objects.filter(activity=activity).exists()
     assert ActivityEvent.objects.get(kind=EventKind.TRANSFERRED).data == {
-        "to_queue": other_queue.pk
+        "to_queue": other_queue.pk,
+        "queue": f"{other_queue.number} {other_queue.name}",
     }
 
 

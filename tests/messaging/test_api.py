@@ -394,10 +394,11 @@ def test_the_messages_come_oldest_first_with_attachments_and_authors(api):
     assert (first["id"], first["direction"], first["author"]) == (question.id, "in", None)
     assert first["attachments"] == [
         {"id": stored.id, "kind": "image", "filename": "photo.jpg", "content_type": "image/jpeg",
-         "size": 4, "caption": "", "transfer": "done",
+         "size": 4, "caption": "", "transfer": "done", "transfer_error": "",
          "download_url": f"http://testserver/api/v1/attachments/{stored.id}/download/"},
         {"id": pending.id, "kind": "video", "filename": "clip.mp4", "content_type": "image/jpeg",
-         "size": None, "caption": "", "transfer": "pending", "download_url": None},
+         "size": None, "caption": "", "transfer": "pending", "transfer_error": "",
+         "download_url": None},
     ]  # fmt: skip
     assert (reply["direction"], reply["text"], reply["status"]) == ("out", "Yes, it is.", "queued")
     assert (reply["author"], reply["error_code"], reply["error_reason"]) == (

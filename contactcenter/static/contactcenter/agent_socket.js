@@ -45,8 +45,9 @@ export class AgentSocket extends EventTarget {
     socket.addEventListener("close", (event) => this.#closed(event.code));
   }
 
+  /** Send a frame if connected; frames while down are dropped (state is resent on connect). */
   send(frame) {
-    this.#socket?.send(JSON.stringify(frame));
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
   }
 
   #ping() {

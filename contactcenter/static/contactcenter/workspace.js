@@ -1,5 +1,16 @@
-/** The agent workspace page: wires the live connection to the top bar. */
+/**
+ * The agent workspace page: the live connection feeds the store, and the store feeds the
+ * static panel, the notifications, the activity screens and the toasts.
+ */
+import { Activities } from "cc/activity.js";
 import { AgentSocket } from "cc/agent_socket.js";
+import { startClock, syncClock } from "cc/clock.js";
+import { Notifications } from "cc/notifications.js";
+import { Panel } from "cc/panel.js";
+import { Screens } from "cc/screens.js";
+import { chime } from "cc/sound.js";
+import { Store } from "cc/store.js";
+import { Toasts } from "cc/toasts.js";
 
 const STATE_TEXT = {
   connecting: () => "Connecting…",
@@ -7,17 +18,79 @@ const STATE_TEXT = {
   down: ({ retryInMs }) => `Disconnected, retrying in ${Math.ceil(retryInMs / 1000)} s`,
 };
 
-function showConnectionState(indicator, detail) {
-  indicator.textContent = STATE_TEXT[detail.state](detail);
-  indicator.className = `connection connection--${detail.state}`;
-}
-
 const root = document.querySelector(".workspace");
 const indicator = document.getElementById("connection-state");
+const screensRoot = document.getElementById("screens");
 const scheme = window.location.protocol === "https:" ? "wss" : "ws";
 const socket = new AgentSocket({
   url: `${scheme}://${window.location.host}${root.dataset.socketPath}`,
   loginUrl: root.dataset.loginUrl,
 });
-socket.addEventListener("state", (event) => showConnectionState(indicator, event.detail));
+
+const store = new Store();
+const screens = new Screens(screensRoot);
+const notifications = new Notifications({ store, root: document.getElementById("notifications") });
+const toasts = new Toasts({ root: document.getElementById("toasts"), screens });
+const activities = new Activities({
+  store,
+  screens,
+  root: screensRoot,
+  urls: { activity: root.dataset.activityUrl, targets: root.dataset.targetsUrl, emoji: root.dataset.emojiUrl },
+});
+
+/** Show an activity the agent has just accepted, taken or resumed (the REST answer comes
+ * before its websocket event). */
+function open(activity) {
+  store.apply({ type: "activity.opened", activity });
+  screens.show(`activity-${activity.id}`);
+}
+
+const panel = new Panel({ store, screens, notifications, open });
+notifications.addEventListener("accepted", (event) => open(event.detail));
+notifications.addEventListener("minimised", () => panel.render());
+
+store.addEventListener("change", (event) => {
+  const frame = event.detail;
+  if (frame.type === "snapshot") syncClock(frame.server_time);
+  if (frame.type === "offer.new") chime();
+  panel.render();
+  notifications.render();
+  activities.sync();
+});
+
+store.addEventListener("message", (event) => {
+  const frame = event.detail;
+  activities.onMessage(frame);
+  const looking = screens.activityId === frame.activity_id && !document.hidden;
+  if (frame.type === "message.new" && frame.message.direction === "in" && !looking) {
+    panel.markUnread(frame.activity_id);
+    chime();
+  }
+});
+
+/** Tell the server which activity this page shows, so reminders skip what the agent sees. */
+function reportViewing() {
+  socket.send({ type: "viewing", activity_id: document.hidden ? null : screens.activityId });
+}
+screens.addEventListener("shown", reportViewing);
+document.addEventListener("visibilitychange", () => {
+  reportViewing();
+  panel.render();
+});
+
+socket.addEventListener("frame", (event) => {
+  const frame = event.detail;
+  if (frame.type === "reminder") toasts.reminder(frame);
+  else store.apply(frame);
+});
+socket.addEventListener("state", (event) => {
+  const { detail } = event;
+  indicator.textContent = STATE_TEXT[detail.state](detail);
+  indicator.className = `connection connection--${detail.state}`;
+  root.classList.toggle("workspace--offline", detail.state === "down");
+  if (detail.state === "connected") reportViewing();
+});
+
+screens.start();
+startClock(root);
 socket.start();

@@ -1,0 +1,45 @@
+/**
+ * Ticking times: every element with `data-since` (an ISO time) shows how long ago it was, and
+ * every one with `data-until` how long is left, refreshed each second. The server's clock is
+ * the reference: `syncClock` learns the offset from the snapshot's `server_time`.
+ */
+import { duration } from "cc/dom.js";
+
+let offsetMs = 0;
+
+export function syncClock(serverTimeIso) {
+  if (serverTimeIso) offsetMs = new Date(serverTimeIso).getTime() - Date.now();
+}
+
+export function serverNow() {
+  return Date.now() + offsetMs;
+}
+
+export function msSince(iso) {
+  return serverNow() - new Date(iso).getTime();
+}
+
+export function msUntil(iso) {
+  return new Date(iso).getTime() - serverNow();
+}
+
+function tick(root) {
+  for (const element of root.querySelectorAll("[data-since]")) {
+    element.textContent = duration(msSince(element.dataset.since));
+  }
+  for (const element of root.querySelectorAll("[data-until]")) {
+    const left = msUntil(element.dataset.until);
+    element.textContent = duration(left);
+    element.classList.toggle("urgent", left < 10_000);
+  }
+}
+
+export function startClock(root = document) {
+  tick(root);
+  setInterval(() => tick(root), 1000);
+}
+
+/** Refresh the ticking times under `element` now (just rendered). */
+export function tickNow(element) {
+  tick(element);
+}

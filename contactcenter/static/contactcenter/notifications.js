@@ -1,0 +1,164 @@
+/**
+ * The notifications: a black card per offer ringing this agent, with the customer, the queue,
+ * time in queue, time since it rang and the deadline's countdown, Accept, Reject and the
+ * queue's URL button. The stack of cards can be dragged anywhere by a card's top strip (the
+ * place is kept in this browser) and cards never overlap; the arrow minimises a card into
+ * Waiting activities, from where it can be accepted or shown again.
+ */
+import { ApiError, api } from "cc/api.js";
+import { msSince, tickNow } from "cc/clock.js";
+import { CHANNEL_NAMES, h } from "cc/dom.js";
+
+const POSITION_KEY = "cc.notifications.position";
+const MINIMISED_KEY = "cc.notifications.minimised";
+
+const KIND_TEXT = {
+  route: () => "New message",
+  transfer: (offer) => `Transferred by ${offer.sent_by?.display_name ?? "a colleague"}`,
+  invite: (offer) => `Invitation from ${offer.sent_by?.display_name ?? "a colleague"}`,
+};
+
+export class Notifications extends EventTarget {
+  #store;
+  #root;
+  #cards = new Map();
+  #minimised = new Set(JSON.parse(localStorage.getItem(MINIMISED_KEY) ?? "[]"));
+
+  constructor({ store, root }) {
+    super();
+    this.#store = store;
+    this.#root = root;
+    this.#placeSaved();
+    window.addEventListener("resize", () => this.#clamp());
+  }
+
+  render() {
+    const offers = [...this.#store.offers.values()];
+    for (const id of [...this.#minimised]) {
+      if (!this.#store.offers.has(id)) this.#minimised.delete(id);
+    }
+    this.#saveMinimised();
+    for (const [id, card] of this.#cards) {
+      if (!this.#store.offers.has(id) || this.#minimised.has(id)) {
+        card.remove();
+        this.#cards.delete(id);
+      }
+    }
+    for (const offer of offers) {
+      if (this.#minimised.has(offer.id) || this.#cards.has(offer.id)) continue;
+      const card = this.#card(offer);
+      this.#cards.set(offer.id, card);
+      this.#root.append(card);
+      tickNow(card);
+    }
+    this.#clamp();
+  }
+
+  minimisedOffers() {
+    return [...this.#store.offers.values()].filter((offer) => this.#minimised.has(offer.id));
+  }
+
+  minimise(offerId) {
+    this.#minimised.add(offerId);
+    this.render();
+    this.dispatchEvent(new CustomEvent("minimised"));
+  }
+
+  restore(offerId) {
+    this.#minimised.delete(offerId);
+    this.render();
+    this.dispatchEvent(new CustomEvent("minimised"));
+  }
+
+  #card(offer) {
+    const activity = offer.activity;
+    const error = h("p", { class: "notification__error", role: "alert" });
+    const act = async (event, action) => {
+      for (const button of card.querySelectorAll("button")) button.disabled = true;
+      try {
+        await action();
+      } catch (failure) {
+        error.textContent = failure instanceof ApiError ? failure.message : String(failure);
+        for (const button of card.querySelectorAll("button")) button.disabled = false;
+      }
+    };
+    const elapsed = Math.max(0, msSince(offer.created_at) / 1000);
+    const card = h(
+      "article",
+      { class: "notification", "aria-label": `Notification: ${activity.customer}`, "data-offer-id": offer.id },
+      h("header", { class: "notification__grip", title: "Drag to move" },
+        h("span", { class: "notification__kind" }, KIND_TEXT[offer.kind](offer)),
+        h("span", { class: "notification__countdown", "data-until": offer.deadline, title: "Time left to answer" })),
+      h("div", { class: "notification__bar" },
+        h("span", { style: `animation-duration: ${offer.timeout_seconds}s; animation-delay: -${elapsed}s` })),
+      h("p", { class: "notification__customer" }, h("strong", {}, activity.customer),
+        activity.provider ? h("span", { class: `channel channel--${activity.provider}` }, CHANNEL_NAMES[activity.provider]) : null),
+      h("dl", { class: "notification__facts" },
+        h("div", {}, h("dt", {}, "Queue"), h("dd", {}, `${activity.queue.number} ${activity.queue.name}`)),
+        h("div", {}, h("dt", {}, "In queue"), h("dd", { "data-since": activity.queued_at })),
+        h("div", {}, h("dt", {}, "Notified"), h("dd", { "data-since": offer.created_at }))),
+      h("footer", { class: "notification__actions" },
+        h("button", { type: "button", class: "notification__minimise", title: "Minimise into Waiting activities",
+          "aria-label": "Minimise into Waiting activities", onclick: () => this.minimise(offer.id) }, "\u2199"),
+        h("span", { class: "notification__spacer" }),
+        h("button", { type: "button", class: "button button--accept",
+          onclick: (event) => act(event, async () => {
+            const opened = await api("POST", `offers/${offer.id}/accept/`);
+            this.dispatchEvent(new CustomEvent("accepted", { detail: opened }));
+          }) }, "Accept"),
+        h("button", { type: "button", class: "button button--reject",
+          onclick: (event) => act(event, () => api("POST", `offers/${offer.id}/reject/`)) }, "Reject"),
+        activity.admin_url
+          ? h("a", { class: "button button--white", href: activity.admin_url, target: "_blank",
+              rel: "noopener noreferrer", title: "Open the queue's page for this activity" }, "URL")
+          : null),
+      error,
+    );
+    card.querySelector(".notification__grip").addEventListener("pointerdown", (event) => this.#drag(event));
+    return card;
+  }
+
+  #drag(event) {
+    const start = { x: event.clientX, y: event.clientY };
+    const box = this.#root.getBoundingClientRect();
+    const grip = event.currentTarget;
+    grip.setPointerCapture(event.pointerId);
+    const move = (moved) => {
+      this.#place(box.left + moved.clientX - start.x, box.top + moved.clientY - start.y);
+    };
+    const stop = () => {
+      grip.removeEventListener("pointermove", move);
+      grip.removeEventListener("pointerup", stop);
+      const placed = this.#root.getBoundingClientRect();
+      localStorage.setItem(POSITION_KEY, JSON.stringify({ left: placed.left, top: placed.top }));
+    };
+    grip.addEventListener("pointermove", move);
+    grip.addEventListener("pointerup", stop);
+  }
+
+  #placeSaved() {
+    const saved = JSON.parse(localStorage.getItem(POSITION_KEY) ?? "null");
+    if (saved) this.#place(saved.left, saved.top);
+  }
+
+  #place(left, top) {
+    this.#root.style.left = `${left}px`;
+    this.#root.style.top = `${top}px`;
+    this.#root.style.right = "auto";
+    this.#clamp();
+  }
+
+  /** Keep the stack on screen when the window shrinks or a card is added. */
+  #clamp() {
+    if (this.#root.style.left === "") return;
+    const box = this.#root.getBoundingClientRect();
+    const left = Math.min(Math.max(0, box.left), Math.max(0, window.innerWidth - box.width));
+    const top = Math.min(Math.max(0, box.top), Math.max(0, window.innerHeight - Math.min(box.height, 120)));
+    this.#root.style.left = `${left}px`;
+    this.#root.style.top = `${top}px`;
+  }
+
+  #saveMinimised() {
+    localStorage.setItem(MINIMISED_KEY, JSON.stringify([...this.#minimised]));
+  }
+}

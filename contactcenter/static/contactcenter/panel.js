@@ -1,0 +1,239 @@
+/**
+ * The static panel at the top: a tab per open activity (flashing while it has unread customer
+ * messages), the Waiting and Postponed activities lists with their badges, the pause menu with
+ * the queue log-in switches, and the sound switch. Rendered from the store on every change.
+ */
+import { api } from "cc/api.js";
+import { tickNow } from "cc/clock.js";
+import { h } from "cc/dom.js";
+import { isMuted, setMuted } from "cc/sound.js";
+
+export class Panel {
+  #store;
+  #screens;
+  #notifications;
+  #open;
+  #unread = new Set();
+
+  /** `open(activity)` shows an activity the agent has just taken or resumed. */
+  constructor({ store, screens, notifications, open }) {
+    this.#store = store;
+    this.#screens = screens;
+    this.#notifications = notifications;
+    this.#open = open;
+    this.#wireDropdowns();
+    this.#wireMute();
+    screens.addEventListener("shown", () => this.#renderTabs());
+  }
+
+  render() {
+    this.#renderTabs();
+    this.#renderWaiting();
+    this.#renderPostponed();
+    this.#renderPause();
+    this.#renderQueues();
+    this.#renderDashboard();
+  }
+
+  /** A customer wrote in an activity whose tab is not on screen: flash it until opened. */
+  markUnread(activityId) {
+    this.#unread.add(activityId);
+    this.#renderTabs();
+  }
+
+  #renderTabs() {
+    const shown = this.#screens.activityId;
+    if (shown !== null && !document.hidden) this.#unread.delete(shown);
+    const tabs = this.#store.openActivities().map((activity) => {
+      const flashing = this.#unread.has(activity.id);
+      return h(
+        "button",
+        {
+          type: "button",
+          class: `tab${flashing ? " tab--flash" : ""}${activity.important ? " tab--important" : ""}`,
+          "aria-current": shown === activity.id ? "page" : false,
+          "data-activity-id": activity.id,
+          title: `${activity.queue.number} ${activity.queue.name}`,
+          onclick: () => this.#screens.toggleActivity(activity.id),
+        },
+        h("span", { class: `channel-dot channel-dot--${activity.provider ?? "none"}` }),
+        activity.customer,
+        flashing ? h("span", { class: "visually-hidden" }, " (new message)") : null,
+      );
+    });
+    document.getElementById("activity-tabs").replaceChildren(...tabs);
+  }
+
+  /** Minimised notifications first (they ring this agent), then what waits in the queues. */
+  #renderWaiting() {
+    const minimised = this.#notifications.minimisedOffers();
+    const ringingMe = new Set(minimised.map((offer) => offer.activity.id));
+    const waiting = [...this.#store.waiting.values()].filter((activity) => !ringingMe.has(activity.id));
+    const items = [
+      ...minimised.map((offer) => this.#offerRow(offer)),
+      ...waiting.map((activity) => this.#waitingRow(activity)),
+    ];
+    const list = document.getElementById("waiting-list");
+    list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nobody is waiting.")]));
+    tickNow(list);
+    document.getElementById("waiting-count").textContent = String(items.length);
+  }
+
+  #offerRow(offer) {
+    const activity = offer.activity;
+    return h(
+      "li",
+      { class: "activity-row activity-row--mine" },
+      h("div", { class: "activity-row__who" }, h("strong", {}, activity.customer),
+        h("span", { class: "muted" }, ` ${activity.queue.number} ${activity.queue.name}`)),
+      h("div", { class: "activity-row__meta" }, "Ringing you · waiting ",
+        h("span", { "data-since": activity.queued_at })),
+      h("div", { class: "activity-row__actions" },
+        h("button", { type: "button", class: "button button--small button--primary",
+          onclick: (event) => this.#act(event, async () => this.#open(await api("POST", `offers/${offer.id}/accept/`))) }, "Accept"),
+        h("button", { type: "button", class: "button button--small",
+          onclick: () => this.#notifications.restore(offer.id) }, "Show notification")),
+    );
+  }
+
+  #waitingRow(activity) {
+    const mine = this.#store.offerFor(activity.id);
+    const accept = mine
+      ? () => api("POST", `offers/${mine.id}/accept/`)
+      : () => api("POST", `activities/${activity.id}/accept/`);
+    return h(
+      "li",
+      { class: "activity-row" },
+      h("div", { class: "activity-row__who" }, h("strong", {}, activity.customer),
+        h("span", { class: "muted" }, ` ${activity.queue.number} ${activity.queue.name}`)),
+      h("div", { class: "activity-row__meta" }, "In queue ", h("span", { "data-since": activity.queued_at }),
+        activity.offered_to ? ` · ringing ${activity.offered_to}` : ""),
+      h("div", { class: "activity-row__actions" },
+        h("button", { type: "button", class: "button button--small button--primary",
+          onclick: (event) => this.#act(event, async () => this.#open(await accept())) }, "Accept")),
+    );
+  }
+
+  #renderPostponed() {
+    const postponed = this.#store.postponedActivities();
+    const items = postponed.map((activity) =>
+      h(
+        "li",
+        { class: "activity-row" },
+        h("div", { class: "activity-row__who" }, h("strong", {}, activity.customer),
+          h("span", { class: "muted" }, ` ${activity.queue.number} ${activity.queue.name}`)),
+        h("div", { class: "activity-row__meta" },
+          activity.postponed_until ? `Comes back at ${new Date(activity.postponed_until).toLocaleString()}` : "Until you resume it"),
+        h("div", { class: "activity-row__actions" },
+          h("button", { type: "button", class: "button button--small button--primary",
+            onclick: (event) => this.#act(event, async () =>
+              this.#open(await api("POST", `activities/${activity.id}/resume/`))) }, "Resume")),
+      ),
+    );
+    document.getElementById("postponed-list")
+      .replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nothing is postponed.")]));
+    document.getElementById("postponed-count").textContent = String(postponed.length);
+  }
+
+  #renderPause() {
+    const pause = this.#store.pause;
+    const button = document.getElementById("pause-button");
+    button.textContent = pause ? `Paused · ${pause.reason}` : "Ready";
+    button.className = `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`;
+    document.getElementById("pause-now").replaceChildren(
+      pause
+        ? h("span", {}, `${pause.paid ? "Paid" : "Unpaid"} pause: ${pause.reason}, for `, h("span", { "data-since": pause.started_at }))
+        : "You are ready for notifications.",
+    );
+    const reasons = this.#store.pauseReasons.map((reason) =>
+      h("li", {}, h("button", {
+        type: "button", class: "menu-item", "aria-pressed": pause?.reason === reason.name ? "true" : "false",
+        onclick: (event) => this.#act(event, () => api("POST", "pause/", { reason: reason.id })),
+      }, reason.name, reason.paid ? "" : h("span", { class: "muted" }, " (unpaid)"))),
+    );
+    if (pause) {
+      reasons.unshift(h("li", {}, h("button", {
+        type: "button", class: "menu-item menu-item--primary",
+        onclick: (event) => this.#act(event, () => api("DELETE", "pause/")),
+      }, "End pause: I am ready")));
+    }
+    document.getElementById("pause-reasons").replaceChildren(...reasons);
+    tickNow(document.getElementById("pause-now"));
+  }
+
+  #renderQueues() {
+    const switches = this.#store.queues.map((membership) => {
+      const { queue, logged_in: loggedIn } = membership;
+      return h("li", {}, h("label", { class: "switch" },
+        h("input", {
+          type: "checkbox", role: "switch", checked: loggedIn,
+          onchange: (event) => this.#act(event, () =>
+            api("POST", `queues/${queue.id}/${event.target.checked ? "login" : "logout"}/`)),
+        }),
+        h("span", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name}`)));
+    });
+    document.getElementById("queue-switches").replaceChildren(...switches);
+  }
+
+  #renderDashboard() {
+    const queues = this.#store.queues.map(({ queue, logged_in: loggedIn }) =>
+      h("li", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name} `,
+        h("span", { class: `pill ${loggedIn ? "pill--on" : "pill--off"}` }, loggedIn ? "logged in" : "logged out")));
+    if (queues.length) document.getElementById("dashboard-queues").replaceChildren(...queues);
+    document.getElementById("dashboard-open").textContent = String(this.#store.openActivities().length);
+    document.getElementById("dashboard-waiting").textContent = String(this.#store.waiting.size);
+    document.getElementById("dashboard-postponed").textContent = String(this.#store.postponedActivities().length);
+  }
+
+  /** Run an action from a button; a refusal is shown as a toast-like alert near the panel. */
+  async #act(event, action) {
+    const control = event.currentTarget;
+    control.disabled = true;
+    try {
+      await action();
+    } catch (error) {
+      document.dispatchEvent(new CustomEvent("cc:error", { detail: error.message }));
+    } finally {
+      control.disabled = false;
+    }
+  }
+
+  #wireDropdowns() {
+    const dropdowns = [...document.querySelectorAll("[data-dropdown]")];
+    const close = (except = null) => {
+      for (const dropdown of dropdowns) {
+        if (dropdown === except) continue;
+        dropdown.querySelector(".dropdown__panel").hidden = true;
+        dropdown.querySelector("[aria-expanded]").setAttribute("aria-expanded", "false");
+      }
+    };
+    for (const dropdown of dropdowns) {
+      const button = dropdown.querySelector("[aria-expanded]");
+      const panel = dropdown.querySelector(".dropdown__panel");
+      button.addEventListener("click", () => {
+        close(dropdown);
+        panel.hidden = !panel.hidden;
+        button.setAttribute("aria-expanded", String(!panel.hidden));
+      });
+    }
+    document.addEventListener("click", (event) => {
+      if (!event.target.closest("[data-dropdown]")) close();
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") close();
+    });
+  }
+
+  #wireMute() {
+    const button = document.getElementById("mute-button");
+    const show = () => {
+      button.setAttribute("aria-pressed", String(isMuted()));
+      button.textContent = isMuted() ? "Sound off" : "Sound on";
+    };
+    button.addEventListener("click", () => {
+      setMuted(!isMuted());
+      show();
+    });
+    show();
+  }
+}

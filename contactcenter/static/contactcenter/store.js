@@ -1,0 +1,81 @@
+/**
+ * What the workspace shows, kept right by the websocket: a snapshot on every (re)connect, then
+ * the events on top of it (see contactcenter/events.py for every type). Listeners hear
+ * "change" with the frame that caused it; message events pass through as "message".
+ */
+export class Store extends EventTarget {
+  agent = null;
+  pause = null;
+  pauseReasons = [];
+  queues = [];
+  offers = new Map();
+  activities = new Map(); // open and postponed, that the agent takes part in
+  waiting = new Map(); // waiting in the agent's queues
+
+  apply(frame) {
+    switch (frame.type) {
+      case "snapshot":
+        this.agent = frame.agent;
+        this.pause = frame.pause;
+        this.pauseReasons = frame.pause_reasons;
+        this.queues = frame.queues;
+        this.offers = new Map(frame.offers.map((offer) => [offer.id, offer]));
+        this.activities = new Map(frame.activities.map((activity) => [activity.id, activity]));
+        this.waiting = new Map(frame.waiting.map((activity) => [activity.id, activity]));
+        break;
+      case "offer.new":
+        this.offers.set(frame.offer.id, frame.offer);
+        break;
+      case "offer.accepted":
+      case "offer.rejected":
+      case "offer.expired":
+      case "offer.revoked":
+        this.offers.delete(frame.offer_id);
+        break;
+      case "activity.opened":
+      case "activity.updated":
+        if (frame.activity.state === "open" || frame.activity.state === "postponed") {
+          this.activities.set(frame.activity.id, frame.activity);
+        } else {
+          this.activities.delete(frame.activity.id);
+        }
+        break;
+      case "activity.closed":
+        this.activities.delete(frame.activity_id);
+        break;
+      case "waiting.changed":
+        this.waiting.set(frame.activity.id, frame.activity);
+        break;
+      case "waiting.removed":
+        this.waiting.delete(frame.activity_id);
+        break;
+      case "pause.changed":
+        this.pause = frame.pause;
+        break;
+      case "queues.changed":
+        this.queues = frame.queues;
+        break;
+      case "message.new":
+      case "message.updated":
+        this.dispatchEvent(new CustomEvent("message", { detail: frame }));
+        return;
+      default:
+        break;
+    }
+    this.dispatchEvent(new CustomEvent("change", { detail: frame }));
+  }
+
+  /** Open activities in the order their tabs show (oldest accepted first). */
+  openActivities() {
+    return [...this.activities.values()].filter((activity) => activity.state === "open");
+  }
+
+  postponedActivities() {
+    return [...this.activities.values()].filter((activity) => activity.state === "postponed");
+  }
+
+  /** The pending notification of this agent for an activity, if any. */
+  offerFor(activityId) {
+    return [...this.offers.values()].find((offer) => offer.activity.id === activityId) ?? null;
+  }
+}

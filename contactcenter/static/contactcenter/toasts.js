@@ -1,0 +1,39 @@
+/**
+ * Toasts: the reminders the server sends for activities the agent is not looking at (a click
+ * opens the activity), and refusals of actions taken outside any form.
+ */
+import { h } from "cc/dom.js";
+
+const REMINDER_TEXT = {
+  unanswered: (title) => `${title} is waiting for your answer`,
+  new_message: (title) => `New message from ${title}`,
+  postponed_due: (title) => `${title} is back from postponement`,
+};
+const SHOWN_MS = 12_000;
+
+export class Toasts {
+  #root;
+  #screens;
+
+  constructor({ root, screens }) {
+    this.#root = root;
+    this.#screens = screens;
+    document.addEventListener("cc:error", (event) => this.show({ text: event.detail, kind: "error" }));
+  }
+
+  reminder(frame) {
+    const text = (REMINDER_TEXT[frame.reason] ?? ((title) => `Reminder: ${title}`))(frame.title);
+    this.show({ text, kind: "reminder", onOpen: () => this.#screens.show(`activity-${frame.activity_id}`) });
+  }
+
+  show({ text, kind, onOpen = null }) {
+    const dismiss = () => toast.remove();
+    const body = onOpen
+      ? h("button", { type: "button", class: "toast__open", onclick: () => { onOpen(); dismiss(); } }, text)
+      : h("span", { class: "toast__text" }, text);
+    const toast = h("div", { class: `toast toast--${kind}`, role: kind === "error" ? "alert" : "status" }, body,
+      h("button", { type: "button", class: "toast__close", "aria-label": "Dismiss", onclick: dismiss }, "\u00d7"));
+    this.#root.append(toast);
+    setTimeout(dismiss, SHOWN_MS);
+  }
+}

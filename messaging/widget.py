@@ -1,0 +1,85 @@
+"""The message widget of the activity screen: what its template and script need, read in a
+fixed number of queries whatever the length of the chat."""
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from contactcenter.models import Activity, Agent
+from contactcenter.placeholders import activity_admin_url, activity_values, fill
+from contactcenter.selectors import events_of
+from contactcenter.serializers import ActivityEventSerializer
+from messaging.apis import ReplyWindowSerializer
+from messaging.connectors import connector_for
+from messaging.connectors.base import Connector
+from messaging.policy import reply_window
+from messaging.selectors import earlier_activity, messages_of, templates_for
+from messaging.serializers import MessageSerializer
+
+
+def message_widget_context(request: HttpRequest, activity: Activity, agent: Agent) -> dict:
+    """The chat so far, the composer's rules and the activity's controls. `activity` comes from
+    `activities_in_detail()` (queue, identity and channel account loaded)."""
+    values = activity_values(activity, agent)
+    templates = list(templates_for(activity))
+    inserts = [
+        {"id": template.pk, "name": template.name, "text": fill(template.text, values)}
+        for template in templates
+    ]
+    composer = composer_rules(activity, templates, values)
+    history = {
+        "messages": MessageSerializer(
+            messages_of(activity), many=True, context={"request": request}
+        ).data,
+        "events": ActivityEventSerializer(events_of(activity), many=True).data,
+        "has_older": earlier_activity(activity) is not None,
+    }
+    return {
+        "activity": activity,
+        "admin_url": activity_admin_url(activity),
+        "statuses": list(activity.queue.statuses.all()),
+        "templates": inserts,
+        "composer": composer,
+        # For the widget's script, as JSON in the page.
+        "data": {"history": history, "composer": composer, "templates": inserts},
+    }
+
+
+def composer_rules(activity: Activity, templates: list, values: dict[str, str]) -> dict | None:
+    """What the composer lets the agent send, checked again by the server on sending: the
+    reply window now, the channel's text and file limits, and the approved WhatsApp templates
+    with their parameters (those named like a placeholder come filled in). None without a
+    channel."""
+    identity = activity.identity
+    if identity is None:
+        return None
+    identity.channel_account = activity.channel_account  # already loaded: no second read
+    connector = connector_for(activity.channel_account.provider)
+    return {
+        "identity_id": identity.pk,
+        "provider": connector.provider,
+        "channel": connector.name,
+        "window": ReplyWindowSerializer(reply_window(identity, timezone.now())).data,
+        "text_limit": connector.text_limit,
+        "captioned_kinds": sorted(connector.captioned_kinds),
+        "attachment_rules": _attachment_rules(connector),
+        "whatsapp_templates": [
+            {
+                "id": template.pk,
+                "name": template.name,
+                "text": template.text,
+                "parameters": [
+                    {"name": name, "value": values.get(name, "")}
+                    for name in template.whatsapp_parameters
+                ],
+            }
+            for template in templates
+            if template.is_whatsapp
+        ],
+    }
+
+
+def _attachment_rules(connector: Connector) -> dict:
+    return {
+        kind: {"max_bytes": rule.max_bytes, "content_types": sorted(rule.content_types)}
+        for kind, rule in connector.attachment_rules.items()
+    }
