@@ -204,3 +204,36 @@ class InboundMessageFactory(factory.django.DjangoModelFactory):
     direction = "in"
     status = "received"
     text = factory.Faker("sentence")
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """An inbound image still downloading; `stored=True` makes it downloaded."""
+
+    class Meta:
+        model = "messaging.Attachment"
+
+    class Params:
+        stored = factory.Trait(
+            transfer="done",
+            file=factory.django.FileField(filename="photo.jpg", data=b"JPEG"),
+            size=4,
+        )
+
+    message = factory.SubFactory(InboundMessageFactory)
+    kind = "image"
+    filename = "photo.jpg"
+    content_type = "image/jpeg"
+
+
+class TemplateFactory(factory.django.DjangoModelFactory):
+    """An approved WhatsApp template (offered in every queue); `whatsapp_name=""` makes it a
+    canned text only."""
+
+    class Meta:
+        model = "messaging.Template"
+
+    name = factory.Sequence(lambda n: f"Template {n}")
+    text = "Hello {contact.first_name}, your order has shipped."
+    whatsapp_name = "order_shipped"
+    whatsapp_language = "en_US"
+    whatsapp_parameters = ["first_name"]

@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
-from tests.e2e.servers import daphne, free_port
+from contactcenter.celery import app as celery_app
+from tests.e2e.servers import daphne, free_port, use_simulator_at
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
@@ -56,3 +58,12 @@ def screenshots() -> Path:
     """Where browser tests leave pictures of the screens they reach, for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def worker(asgi_server, settings) -> Iterator[str]:
+    """A real Celery worker in this process, for the browser's server: it applies webhooks,
+    sends replies through the simulator and runs the deadlines. Yields the server's URL."""
+    use_simulator_at(settings, asgi_server)
+    with start_worker(celery_app, pool="solo", perform_ping_check=False):
+        yield asgi_server

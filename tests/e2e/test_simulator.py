@@ -1,16 +1,11 @@
 """A person plays the customer on the simulator page in a real browser: what they type reaches
 the agent's activity, and the agent's reply shows up on their "phone" and is reported read."""
 
-from collections.abc import Iterator
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
-from contactcenter.celery import app as celery_app
 from messaging.models import DeliveryStatus, Direction, Message
 from messaging.services.outbound import message_send
-from tests.e2e.servers import use_simulator_at
 from tests.factories import ChannelAccountFactory
 from tests.messaging.helpers import customer
 from tests.waiting import wait_for
@@ -18,14 +13,6 @@ from tests.waiting import wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGE_DEFAULT_PSID = "6483920175562104"  # what the page prefills for a Messenger customer
-
-
-@pytest.fixture
-def worker(asgi_server, settings) -> Iterator[str]:
-    """Sends and the simulator's webhooks go through a real worker, to the browser's server."""
-    use_simulator_at(settings, asgi_server)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False):
-        yield asgi_server
 
 
 def test_the_customer_writes_and_sees_the_agents_reply_and_markup_stays_text(

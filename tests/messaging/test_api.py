@@ -3,7 +3,6 @@ reply windows, and an activity's messages read and sent by the agents in it."""
 
 from datetime import timedelta
 
-import factory
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,25 +11,23 @@ from rest_framework.test import APIClient
 
 from messaging.models import (
     Attachment,
-    AttachmentKind,
     ChannelAccount,
-    DeliveryStatus,
-    Direction,
     Message,
-    Template,
-    TransferState,
     ViberSubscription,
 )
 from tests.factories import (
     ActivityFactory,
     AgentFactory,
+    AttachmentFactory,
     ChannelAccountFactory,
     CustomerActivityFactory,
     IdentityFactory,
+    InboundMessageFactory,
     MembershipFactory,
     ParticipantFactory,
     QueueFactory,
     SupervisorFactory,
+    TemplateFactory,
 )
 from tests.messaging.helpers import queued_tasks
 
@@ -42,50 +39,6 @@ FORBIDDEN = {
     "code": "permission_denied",
 }
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
-
-
-class MessageFactory(factory.django.DjangoModelFactory):
-    """A customer's message; agents' messages are made by message_send through the API."""
-
-    class Meta:
-        model = Message
-
-    activity = factory.SubFactory(CustomerActivityFactory)
-    channel_account = factory.SelfAttribute("activity.channel_account")
-    identity = factory.SelfAttribute("activity.identity")
-    direction = Direction.IN
-    status = DeliveryStatus.RECEIVED
-    text = factory.Faker("sentence")
-
-
-class AttachmentFactory(factory.django.DjangoModelFactory):
-    """An inbound image still downloading; `stored=True` makes it downloaded."""
-
-    class Meta:
-        model = Attachment
-
-    class Params:
-        stored = factory.Trait(
-            transfer=TransferState.DONE,
-            file=factory.django.FileField(filename="photo.jpg", data=b"JPEG"),
-            size=4,
-        )
-
-    message = factory.SubFactory(MessageFactory)
-    kind = AttachmentKind.IMAGE
-    filename = "photo.jpg"
-    content_type = "image/jpeg"
-
-
-class TemplateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Template
-
-    name = factory.Sequence(lambda n: f"Template {n}")
-    text = "Hello {contact.first_name}, your order has shipped."
-    whatsapp_name = "order_shipped"
-    whatsapp_language = "en_US"
-    whatsapp_parameters = ["first_name"]
 
 
 @pytest.fixture(autouse=True)
@@ -381,7 +334,7 @@ def test_the_customer_list_costs_the_same_queries_for_1_or_50_rows(
 def test_the_messages_come_oldest_first_with_attachments_and_authors(api):
     # given
     activity = conversation()
-    question = MessageFactory(activity=activity, text="Is it in stock?")
+    question = InboundMessageFactory(activity=activity, text="Is it in stock?")
     stored = AttachmentFactory(message=question, stored=True)
     pending = AttachmentFactory(message=question, filename="clip.mp4", kind="video")
     api.force_authenticate(activity.owner.user)
@@ -459,7 +412,7 @@ def test_the_message_list_costs_the_same_queries_for_1_or_50_rows(
 ):
     # given: messages each with a file
     activity = conversation()
-    for message in MessageFactory.create_batch(rows, activity=activity):
+    for message in InboundMessageFactory.create_batch(rows, activity=activity):
         AttachmentFactory(message=message)
     api.force_authenticate(activity.owner.user)
     # then: activity, count, page (with authors), attachments of the page
@@ -504,7 +457,7 @@ def test_an_invited_agent_sends_as_themselves(api):
 def test_a_supervisor_reads_any_conversation_but_does_not_write_in_it(api, supervisor):
     # given
     activity = conversation()
-    MessageFactory(activity=activity)
+    InboundMessageFactory(activity=activity)
     api.force_authenticate(supervisor)
     # when
     read = api.get(messages_url(activity))

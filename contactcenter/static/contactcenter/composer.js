@@ -185,9 +185,7 @@ export class Composer {
     const note = this.#form.querySelector(".composer__window");
     const freeText = replyWindow.free_text;
     this.#text.disabled = !freeText;
-    for (const control of this.#form.querySelectorAll(".composer__tools button, .composer__tools select")) {
-      control.disabled = !freeText;
-    }
+    this.#form.querySelector(".composer__drop").hidden = !freeText;
     const picker = this.#form.querySelector(".composer__wa");
     if (picker) picker.hidden = !replyWindow.template_required;
     note.className = `composer__window${freeText ? "" : " composer__window--blocked"}`;
