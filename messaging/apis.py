@@ -33,7 +33,7 @@ from messaging.selectors import (
     messages_of,
     webhook_url,
 )
-from messaging.serializers import MessageSerializer
+from messaging.serializers import MessageSerializer, ReplyWindowSerializer
 from messaging.services.accounts import (
     SECRET_FIELDS,
     channel_account_create,
@@ -99,18 +99,6 @@ class ChannelAccountViewSet(viewsets.ModelViewSet):
         serializer.instance = channel_account_update(
             account=serializer.instance, **serializer.validated_data
         )
-
-
-class ReplyWindowSerializer(serializers.Serializer):
-    free_text = serializers.BooleanField(help_text="Text and files may be sent.")
-    template_required = serializers.BooleanField(
-        help_text="WhatsApp: only an approved template may be sent."
-    )
-    tag = serializers.CharField(help_text='The Meta message tag a send uses ("" or HUMAN_AGENT).')
-    refusal = serializers.CharField(help_text='Why nothing may be sent ("" when something may).')
-    closes_at = serializers.DateTimeField(
-        allow_null=True, help_text="When the current allowance ends."
-    )
 
 
 class IdentitySerializer(serializers.ModelSerializer):

@@ -65,3 +65,15 @@ class MessageSerializer(serializers.ModelSerializer):
             "read_at",
         ]
         read_only_fields = fields
+
+
+class ReplyWindowSerializer(serializers.Serializer):
+    free_text = serializers.BooleanField(help_text="Text and files may be sent.")
+    template_required = serializers.BooleanField(
+        help_text="WhatsApp: only an approved template may be sent."
+    )
+    tag = serializers.CharField(help_text='The Meta message tag a send uses ("" or HUMAN_AGENT).')
+    refusal = serializers.CharField(help_text='Why nothing may be sent ("" when something may).')
+    closes_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the current allowance ends."
+    )

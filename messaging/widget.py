@@ -8,12 +8,11 @@ from contactcenter.models import Activity, Agent
 from contactcenter.placeholders import activity_admin_url, activity_values, fill
 from contactcenter.selectors import events_of
 from contactcenter.serializers import ActivityEventSerializer
-from messaging.apis import ReplyWindowSerializer
 from messaging.connectors import connector_for
 from messaging.connectors.base import Connector
 from messaging.policy import reply_window
 from messaging.selectors import earlier_activity, messages_of, templates_for
-from messaging.serializers import MessageSerializer
+from messaging.serializers import MessageSerializer, ReplyWindowSerializer
 
 
 def message_widget_context(request: HttpRequest, activity: Activity, agent: Agent) -> dict:

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from contactcenter.models import Activity, ActivityState, Pause, PauseReason
+from contactcenter.models import Activity, ActivityState, Pause, PauseReason, ReminderMode
 from messaging.models import Direction, Message
 from tests.e2e.workspace import (
     WHATSAPP_CUSTOMER,
@@ -242,10 +242,12 @@ def test_invite_then_transfer_between_two_agents_and_the_customer_sees_who_joins
     alice.screenshot(path=screenshots / "after-transfer.png")
 
 
-def test_a_tab_flashes_when_its_customer_writes_while_another_screen_is_shown(
+def test_a_tab_flashes_and_a_reminder_pops_when_its_customer_writes_while_another_is_shown(
     worker, browser, sales, screenshots
 ):
-    # given: Alice has two chats open and looks at the second
+    # given: a queue that reminds on every message; Alice has two chats and looks at the second
+    sales.reminder_mode = ReminderMode.EVERY_MESSAGE
+    sales.save()
     agent_in(sales, "alice", "Alice Novak")
     alice = agent_browser(browser, worker, "alice")
     account = sales.channel_accounts.get()
@@ -256,10 +258,15 @@ def test_a_tab_flashes_when_its_customer_writes_while_another_screen_is_shown(
     jana_tab = tab(alice, "Jana Dvořák")
     # when: Jana writes again
     customer_writes(account, "Are you there?", name="Jana Dvořák")
-    # then: her tab flashes until Alice opens it
+    # then: her tab flashes, and a reminder says she wrote
     expect(jana_tab).to_have_class(re.compile("tab--flash"), timeout=SLOW)
+    reminder = alice.get_by_role("button", name="New message from Jana Dvořák")
+    expect(reminder).to_be_visible()
     alice.screenshot(path=screenshots / "tab-flashing.png")
-    jana_tab.click()
+    # when: she clicks the reminder
+    reminder.click()
+    # then: her chat opens and the tab stops flashing
+    expect(jana_tab).to_have_attribute("aria-current", "page")
     expect(jana_tab).not_to_have_class(re.compile("tab--flash"))
     expect(chat(alice)).to_contain_text("Are you there?")
     assert Message.objects.filter(direction=Direction.IN).count() == 3

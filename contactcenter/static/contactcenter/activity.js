@@ -70,6 +70,7 @@ class ActivityScreen {
   #lastEventId = 0;
   #oldestLoaded;
   #loaded = false;
+  #shown = null; // the activity as last shown: the store replaces it when it changes
 
   constructor({ id, section, store, urls }) {
     this.#id = id;
@@ -113,7 +114,8 @@ class ActivityScreen {
   /** The activity changed (status, importance, who takes part): show it, and fetch the new
    * lines of its history. */
   update(activity) {
-    if (!this.#loaded || !activity) return;
+    if (!this.#loaded || !activity || activity === this.#shown) return;
+    this.#shown = activity;
     const widget = this.#section.querySelector(".widget--message");
     widget.querySelector(".controls__status").value = activity.status ? String(activity.status.id) : "";
     widget.querySelector(".controls__important").setAttribute("aria-pressed", String(activity.important));
@@ -217,6 +219,7 @@ class ActivityScreen {
         await action();
       } catch (error) {
         this.#error(error instanceof ApiError ? error.message : String(error));
+        this.#shown = null; // put the controls back as the activity is
         this.update(this.#store.activities.get(this.#id));
       } finally {
         control.disabled = false;

@@ -10,8 +10,6 @@ export function h(tag, attributes = {}, ...children) {
     if (value === false || value === null || value === undefined) continue;
     if (name.startsWith("on") && typeof value === "function") {
       element.addEventListener(name.slice(2).toLowerCase(), value);
-    } else if (name === "dataset") {
-      Object.assign(element.dataset, value);
     } else {
       element.setAttribute(name, value === true ? "" : String(value));
     }

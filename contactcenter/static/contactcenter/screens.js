@@ -51,7 +51,7 @@ export class Screens extends EventTarget {
 
   #render() {
     const wanted = location.hash.slice(1) || HOME;
-    let section = this.#root.querySelector(`[data-screen="${CSS.escape(wanted)}"]`);
+    const section = this.#root.querySelector(`[data-screen="${CSS.escape(wanted)}"]`);
     if (!section && !wanted.startsWith("activity-")) {
       this.show(HOME);
       return;

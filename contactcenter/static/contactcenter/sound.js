@@ -31,5 +31,4 @@ export function chime() {
   } catch {
     // A browser that allows no sound before a click: the flashing tab still tells.
   }
-  document.dispatchEvent(new CustomEvent("cc:chime"));
 }
