@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from contactcenter import action_apis
 from contactcenter.apis import ActivityEventListApi, MeApi, QueueViewSet
+from crm.apis import AccountViewSet, ActivityContactApi, ContactViewSet
 from messaging.apis import (
     ActivityEarlierApi,
     ActivityMessagesApi,
@@ -13,11 +14,15 @@ from messaging.apis import (
     IdentityViewSet,
     MessageRetryApi,
 )
+from tickets.apis import ActivityTicketApi, TicketViewSet
 
 router = DefaultRouter()
 router.register("queues", QueueViewSet, basename="queue")
 router.register("channel-accounts", ChannelAccountViewSet, basename="channel-account")
 router.register("identities", IdentityViewSet, basename="identity")
+router.register("accounts", AccountViewSet, basename="account")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("tickets", TicketViewSet, basename="ticket")
 
 # The agent's actions, one view per action (contactcenter/action_apis.py).
 agent_actions = [
@@ -86,6 +91,16 @@ agent_actions = [
         "activities/<int:activity_id>/close/",
         action_apis.ActivityCloseApi.as_view(),
         name="api-activity-close",
+    ),
+    path(
+        "activities/<int:activity_id>/contact/",
+        ActivityContactApi.as_view(),
+        name="api-activity-contact",
+    ),
+    path(
+        "activities/<int:activity_id>/ticket/",
+        ActivityTicketApi.as_view(),
+        name="api-activity-ticket",
     ),
     path("workspace/", action_apis.WorkspaceApi.as_view(), name="api-workspace"),
     path("colleagues/", action_apis.ColleagueListApi.as_view(), name="api-colleagues"),

@@ -13,7 +13,7 @@ from contactcenter.models import Activity, Agent, Offer, Pause
 def activity_for_update(activity_id: int) -> Activity | None:
     return (
         Activity.objects.filter(pk=activity_id)
-        .select_related("queue", "owner", "channel_account", "identity")
+        .select_related("queue", "owner", "channel_account", "identity", "contact__account")
         .select_for_update(of=("self",), no_key=True)
         .first()
     )

@@ -51,7 +51,7 @@ def agent_takes_part(*, agent: Agent, activity: Activity) -> bool:
 def activities_for_payload() -> QuerySet[Activity]:
     """Activities with everything `ActivitySerializer` reads, in one query."""
     return Activity.objects.select_related(
-        "queue", "owner", "status", "channel_account", "identity"
+        "queue", "owner", "status", "channel_account", "identity", "contact__account", "ticket"
     )
 
 
@@ -103,6 +103,8 @@ def pending_offers_for(agent: Agent) -> QuerySet[Offer]:
             "activity__status",
             "activity__channel_account",
             "activity__identity",
+            "activity__contact__account",
+            "activity__ticket",
         )
         .order_by("deadline", "pk")
     )

@@ -36,10 +36,30 @@ class StatusBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
+class ContactBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    account = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "object", "nullable": True, "properties": {"id": {}, "name": {}}})
+    def get_account(self, contact) -> dict | None:
+        account = contact.account
+        return {"id": account.pk, "name": account.name} if account else None
+
+
+class TicketBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    stage = serializers.CharField()
+
+
 class ActivitySerializer(serializers.ModelSerializer):
     queue = QueueBriefSerializer()
     owner = AgentBriefSerializer(allow_null=True)
     status = StatusBriefSerializer(allow_null=True)
+    contact = ContactBriefSerializer(allow_null=True, help_text="The paired CRM contact.")
+    ticket = TicketBriefSerializer(allow_null=True)
     provider = serializers.SerializerMethodField()
     customer = serializers.SerializerMethodField()
     offered_to = serializers.SerializerMethodField()
@@ -59,6 +79,8 @@ class ActivitySerializer(serializers.ModelSerializer):
             "status",
             "provider",
             "customer",
+            "contact",
+            "ticket",
             "offered_to",
             "admin_url",
             "queued_at",

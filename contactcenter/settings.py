@@ -182,6 +182,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# The country a phone number written without its +code belongs to (ISO 3166 code, e.g. "CZ");
+# empty: numbers must be written with their country code.
+PHONE_REGION = os.environ.get("PHONE_REGION", "").upper() or None
 USE_I18N = True
 USE_TZ = True
 

@@ -237,3 +237,42 @@ class TemplateFactory(factory.django.DjangoModelFactory):
     whatsapp_name = "order_shipped"
     whatsapp_language = "en_US"
     whatsapp_parameters = ["first_name"]
+
+
+class SLAFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "crm.SLA"
+
+    name = factory.Sequence(lambda n: f"SLA {n}")
+    first_response_minutes = 60
+    resolution_minutes = 8 * 60
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "crm.Account"
+
+    name = factory.Faker("company")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """A contact; `phones=["+420777123456"]` gives them numbers (E.164, as stored)."""
+
+    class Meta:
+        model = "crm.Contact"
+        skip_postgeneration_save = True
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+
+    @factory.post_generation
+    def phones(contact, create, numbers, **kwargs):
+        for number in numbers or ():
+            contact.phones.create(number=number)
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Ticket"
+
+    title = factory.Faker("sentence", nb_words=4)

@@ -41,6 +41,21 @@ class Activity(BaseModel):
         on_delete=models.PROTECT,
         related_name="owned_activities",
     )
+    contact = models.ForeignKey(
+        "crm.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        help_text="The CRM contact the activity is paired with.",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
     state = models.CharField(max_length=20, choices=ActivityState, default=ActivityState.WAITING)
     title = models.CharField(max_length=200, blank=True)
     important = models.BooleanField(default=False)
@@ -243,6 +258,10 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", "Resumed"
     STATUS = "status", "Status set"
     IMPORTANT = "important", "Importance changed"
+    PAIRED = "paired", "Paired with a contact"
+    UNPAIRED = "unpaired", "Unpaired from its contact"
+    TICKET = "ticket", "Assigned to a ticket"
+    STARTED = "started", "Started by an agent"
     CLOSED = "closed", "Closed"
 
 

@@ -26,6 +26,14 @@ class ExternalIdentity(BaseModel):
     last_inbound_at = models.DateTimeField(
         null=True, blank=True, help_text="The customer's last message: the reply window."
     )
+    contact = models.ForeignKey(
+        "crm.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="identities",
+        help_text="The CRM contact this customer is paired with.",
+    )
 
     class Meta:
         ordering = ["display_name"]

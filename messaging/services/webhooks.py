@@ -23,6 +23,7 @@ from contactcenter.services.activities import (
     activity_note_customer_message,
 )
 from contactcenter.services.reminders import reminders_after_customer_message
+from crm.services import activity_pair_new
 from messaging import broadcasts
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
@@ -202,6 +203,7 @@ def message_ingest(
             title=identity.display_name or identity.provider_user_id,
             customer_message_at=inbound.sent_at,
         )
+        activity_pair_new(activity=activity)
         new_activity = activity.id
     else:
         _identity_update(activity.identity, account, inbound)

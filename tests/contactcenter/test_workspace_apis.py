@@ -2,11 +2,11 @@
 the customer, new lines of an activity's history, emoji, and the queue's admin URL."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from contactcenter.models import Activity
 from contactcenter.placeholders import fill, fill_url
 from contactcenter.services.activities import activity_set_important
+from tests.api import api_for
 from tests.factories import (
     AgentFactory,
     InboundMessageFactory,
@@ -17,12 +17,6 @@ from tests.factories import (
 from tests.messaging.helpers import customer
 
 pytestmark = pytest.mark.django_db
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_colleagues_come_available_first_with_their_state():

@@ -74,6 +74,10 @@ const EVENT_TEXT = {
   resumed: (e) => (e.actor ? `Resumed by ${e.actor}` : "Back from postponement"),
   status: (e) => (e.data.name ? `Status: ${e.data.name} (${e.actor})` : `Status cleared by ${e.actor}`),
   important: (e) => `${e.data.important ? "Marked" : "Unmarked"} important by ${e.actor}`,
+  paired: (e) => `Paired with ${e.data.name} by ${e.actor}`,
+  unpaired: (e) => `Unpaired from its contact by ${e.actor}`,
+  ticket: (e) => (e.data.ticket ? `Assigned to ticket #${e.data.ticket} ${e.data.title} by ${e.actor}` : `Removed from its ticket by ${e.actor}`),
+  started: (e) => `Started by ${e.actor}`,
   closed: (e) => `Closed by ${e.actor ?? "the system"}`,
 };
 

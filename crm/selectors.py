@@ -1,0 +1,49 @@
+"""Read queries of the CRM."""
+
+from django.db.models import Q, QuerySet
+
+from crm.models import Account, Contact
+from messaging.models import ExternalIdentity, Provider
+
+
+def identity_phone(identity: ExternalIdentity) -> str:
+    """The customer's number in E.164 where the channel gives one (WhatsApp's wa_id), or ""."""
+    if identity.channel_account.provider != Provider.WHATSAPP:
+        return ""
+    if identity.phone:
+        return identity.phone if identity.phone.startswith("+") else f"+{identity.phone}"
+    digits = identity.provider_user_id
+    return f"+{digits}" if digits.isdigit() else ""
+
+
+def contacts_matching(identity: ExternalIdentity) -> QuerySet[Contact]:
+    """The contacts whose phone numbers include the customer's (WhatsApp), oldest first."""
+    number = identity_phone(identity)
+    if not number:
+        return Contact.objects.none()
+    return Contact.objects.filter(phones__number=number).distinct().order_by("pk")
+
+
+def contacts_list() -> QuerySet[Contact]:
+    """Contacts with what the lists show: their account, phones and identities."""
+    return Contact.objects.select_related("account").prefetch_related(
+        "phones", "identities__channel_account"
+    )
+
+
+def contacts_search(query: str) -> QuerySet[Contact]:
+    """Contacts whose name, e-mail, phone or account matches every word of `query`."""
+    contacts = contacts_list()
+    for word in query.split():
+        contacts = contacts.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(emails__icontains=word)
+            | Q(phones__number__contains=word.lstrip("+0"))
+            | Q(account__name__icontains=word)
+        )
+    return contacts.distinct()
+
+
+def accounts_list() -> QuerySet[Account]:
+    return Account.objects.select_related("sla", "owner")

@@ -1,0 +1,177 @@
+"""Every change of CRM records, and the pairing of activities with contacts.
+
+Phone numbers are stored in E.164, normalised with `phonenumbers`: that is what lets a WhatsApp
+customer's number find its contacts, however the number was typed.
+"""
+
+from collections.abc import Iterable
+
+import phonenumbers
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from contactcenter.exceptions import ApplicationError
+from contactcenter.models import Activity, Agent, EventKind
+from contactcenter.services.activities import _record, _taking_part
+from crm.models import Account, Contact, ContactPhone
+from crm.selectors import contacts_matching
+from messaging.models import ExternalIdentity
+
+
+def phone_e164(raw: str) -> str:
+    """The number in E.164 ("+420777123456"), or ApplicationError saying what is wrong. The
+    international prefix 00 counts as +."""
+    typed = raw.strip()
+    if typed.startswith("00"):
+        typed = f"+{typed[2:]}"
+    try:
+        number = phonenumbers.parse(typed, settings.PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        hint = "" if settings.PHONE_REGION else " with its country code (+420 ...)"
+        raise ApplicationError(
+            f"{raw!r} is not a valid phone number; write it{hint}.", code="invalid_phone"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _emails(emails: Iterable[str]) -> list[str]:
+    cleaned = [email.strip().lower() for email in emails if email.strip()]
+    for email in cleaned:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ApplicationError(
+                f"{email!r} is not an e-mail address.", code="invalid_email"
+            ) from exc
+    return list(dict.fromkeys(cleaned))
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    actor: AbstractBaseUser,
+    first_name: str = "",
+    last_name: str = "",
+    title: str = "",
+    account: Account | None = None,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    notes: str = "",
+) -> Contact:
+    """A new contact owned by `actor`, its phones in E.164. Refused without a name."""
+    contact = Contact(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        title=title.strip(),
+        account=account,
+        emails=_emails(emails),
+        notes=notes,
+        owner=actor if actor.is_authenticated else None,
+    )
+    _check_name(contact)
+    contact.save()
+    _set_phones(contact, phones)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, phones: Iterable[str] | None = None, **fields) -> Contact:
+    """Change the given fields; `phones`, when given, replaces the contact's numbers."""
+    if "emails" in fields:
+        fields["emails"] = _emails(fields["emails"])
+    for name, value in fields.items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    _check_name(contact)
+    contact.save()
+    if phones is not None:
+        _set_phones(contact, phones)
+    return contact
+
+
+def _check_name(contact: Contact) -> None:
+    if not contact.first_name and not contact.last_name:
+        raise ApplicationError("A contact needs a first or a last name.", code="name_required")
+
+
+def _set_phones(contact: Contact, phones: Iterable[str]) -> None:
+    numbers = list(dict.fromkeys(phone_e164(raw) for raw in phones if raw.strip()))
+    contact.phones.exclude(number__in=numbers).delete()
+    known = set(contact.phones.values_list("number", flat=True))
+    ContactPhone.objects.bulk_create(
+        ContactPhone(contact=contact, number=number) for number in numbers if number not in known
+    )
+
+
+@transaction.atomic
+def account_create(*, actor: AbstractBaseUser, name: str, **fields) -> Account:
+    if not name.strip():
+        raise ApplicationError("An account needs a name.", code="name_required")
+    owner = actor if actor.is_authenticated else None
+    return Account.objects.create(name=name.strip(), owner=owner, **fields)
+
+
+@transaction.atomic
+def account_update(*, account: Account, **fields) -> Account:
+    """Change the given fields. The account's tickets keep deadlines from the SLA they were
+    opened under; a ticket moved to another account gets that account's."""
+    if "name" in fields and not fields["name"].strip():
+        raise ApplicationError("An account needs a name.", code="name_required")
+    for name, value in fields.items():
+        setattr(account, name, value)
+    account.save()
+    return account
+
+
+# Pairing
+
+
+def activity_pair_new(*, activity: Activity) -> None:
+    """A new activity takes its customer's contact: the one the identity is paired with, or
+    for WhatsApp the one contact with the customer's number (several: the agent chooses with
+    Link). Caller holds the transaction that created the activity."""
+    identity = activity.identity
+    contact_id = identity.contact_id
+    if contact_id is None:
+        matches = list(contacts_matching(identity).values_list("pk", flat=True)[:2])
+        if len(matches) != 1:
+            return
+        contact_id = matches[0]
+        ExternalIdentity.objects.filter(pk=identity.pk).update(contact_id=contact_id)
+        identity.contact_id = contact_id
+    Activity.objects.filter(pk=activity.pk).update(contact_id=contact_id)
+    activity.contact_id = contact_id
+
+
+@transaction.atomic(durable=True)
+def activity_link_contact(*, activity_id: int, agent: Agent, contact_id: int) -> None:
+    """Pair the activity, and its customer's identity from now on, with a contact (the Link
+    button, or a contact just created from the activity). For the agents taking part."""
+    activity = _taking_part(activity_id, agent)
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if contact is None:
+        raise ApplicationError("No such contact.", code="not_found", status=404)
+    if activity.contact_id == contact.pk:
+        return
+    activity.contact = contact
+    activity.save(update_fields=["contact", "updated_at"])
+    if activity.identity_id:
+        ExternalIdentity.objects.filter(pk=activity.identity_id).update(contact=contact)
+    _record(activity, EventKind.PAIRED, agent, {"contact": contact.pk, "name": contact.name})
+
+
+@transaction.atomic(durable=True)
+def activity_unpair(*, activity_id: int, agent: Agent) -> None:
+    """Unpair the activity and its customer's identity from their contact."""
+    activity = _taking_part(activity_id, agent)
+    if activity.contact_id is None:
+        return
+    activity.contact = None
+    activity.save(update_fields=["contact", "updated_at"])
+    if activity.identity_id:
+        ExternalIdentity.objects.filter(pk=activity.identity_id).update(contact=None)
+    _record(activity, EventKind.UNPAIRED, agent, {})
