@@ -19,6 +19,7 @@ from contactcenter.models import (
     Status,
 )
 from contactcenter.services.configuration import agent_create, queue_create
+from crm.demo import demo_crm_load
 from messaging.demo import demo_channel_accounts_load, demo_templates_load
 
 SUPERVISOR_GROUP = "Supervisors"
@@ -96,7 +97,8 @@ def load_demo() -> list[Login]:
             name=name, defaults={"paid": paid, "is_missed_offer": is_missed_offer}
         )
     queues = {spec["number"]: _queue(spec, statuses) for spec in QUEUES}
-    logins = [_supervisor()]
+    supervisor = _supervisor()
+    logins = [supervisor]
     for username, display_name, numbers in AGENTS:
         if not Agent.objects.filter(user__username=username).exists():
             agent_create(
@@ -108,6 +110,7 @@ def load_demo() -> list[Login]:
         logins.append(Login(username, demo_password(username), "agent"))
     demo_channel_accounts_load(queues)
     demo_templates_load()
+    demo_crm_load(get_user_model().objects.get(username=supervisor.username))
     return logins
 
 

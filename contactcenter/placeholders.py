@@ -8,7 +8,7 @@ reach an attribute it was not given (str.format would walk any attribute path).
 import re
 from urllib.parse import quote
 
-from contactcenter.models import Activity, Agent
+from contactcenter.models import Activity, Agent, Queue
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
 
@@ -16,19 +16,29 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
 def activity_values(activity: Activity, agent: Agent | None = None) -> dict[str, str]:
     """What a placeholder may name for an activity (and the agent writing in it). Reads the
     activity's queue and identity: load them with it."""
-    identity = activity.identity
-    name = (identity.display_name or identity.provider_user_id) if identity else activity.title
+    values = customer_values(activity.identity, activity.queue, agent, fallback=activity.title)
+    values |= {"activity.id": str(activity.pk), "activity.title": activity.title}
+    contact = activity.contact
+    if contact is not None:
+        values |= {"contact.name": contact.name, "contact.first_name": contact.first_name}
+    return values
+
+
+def customer_values(
+    identity, queue: Queue, agent: Agent | None = None, *, fallback: str = ""
+) -> dict[str, str]:
+    """What a placeholder may name before there is an activity (a new message to a
+    customer): the customer on their channel, the queue and the agent."""
+    name = (identity.display_name or identity.provider_user_id) if identity else fallback
     phone = identity.phone if identity else ""
     values = {
-        "activity.id": str(activity.pk),
-        "activity.title": activity.title,
-        "queue.number": str(activity.queue.number),
-        "queue.name": activity.queue.name,
+        "queue.number": str(queue.number),
+        "queue.name": queue.name,
         "customer.name": name,
         "customer.first_name": name.split(" ")[0] if name else "",
         "customer.id": identity.provider_user_id if identity else "",
         "customer.phone": phone,
-        # The CRM contact, until the CRM pairs one: what the channel knows of the customer.
+        # The CRM contact's, once paired (see activity_values); until then the channel's.
         "contact.name": name,
         "contact.first_name": name.split(" ")[0] if name else "",
         "contact.phone": phone,

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from contactcenter import views
+from messaging.pages import new_message
 
 urlpatterns = [
     path("", views.workspace, name="workspace"),
@@ -13,7 +14,15 @@ urlpatterns = [
         views.activity_screen,
         name="activity-screen",
     ),
+    path(
+        "workspace/activities/<int:activity_id>/widgets/<str:kind>/",
+        views.activity_widget,
+        name="activity-widget",
+    ),
     path("workspace/transfer-targets/", views.transfer_targets, name="transfer-targets"),
+    path("workspace/new-message/", new_message, name="new-message"),
+    path("crm/", include("crm.urls")),
+    path("tickets/", include("tickets.urls")),
     path("workspace/emoji.json", views.emoji_list, name="emoji"),
     path("healthz", views.healthz, name="healthz"),
     path(

@@ -2,22 +2,24 @@ from functools import cache
 
 import emoji
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from contactcenter import health
-from contactcenter.models import Agent, Queue
+from contactcenter.models import Queue
+from contactcenter.pages import agent_page
 from contactcenter.selectors import activities_of_agent, agent_for_user, colleagues_of
-from contactcenter.widgets import screen_widgets
+from contactcenter.widgets import screen_widgets, widget_render
 
-# The main menu's modules besides the dashboard: their apps fill these screens.
+# The main menu's modules besides the dashboard, with the page each opens on (None: its app
+# is not part of the product yet).
 MODULES = [
-    ("crm", "CRM"),
-    ("tickets", "Tickets"),
-    ("knowledge-base", "Knowledge base"),
-    ("calendar", "Calendar"),
+    ("crm", "CRM", "crm:contacts"),
+    ("tickets", "Tickets", "tickets:tickets"),
+    ("knowledge-base", "Knowledge base", None),
+    ("calendar", "Calendar", None),
 ]
 
 
@@ -30,36 +32,36 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(request, "contactcenter/workspace.html", {"agent": agent, "modules": MODULES})
 
 
-def _agent(request: HttpRequest) -> Agent:
-    """The signed-in agent, or 404 for users who are not agents (these are agents' pieces)."""
-    agent = agent_for_user(request.user)
-    if agent is None:
-        raise Http404("Not an agent.")
-    return agent
-
-
-@login_required
+@agent_page
 @require_GET
 def activity_screen(request: HttpRequest, activity_id: int) -> HttpResponse:
     """One activity's screen (its widgets), for an agent taking part in it; the workspace
     loads it into the activity's tab."""
-    agent = _agent(request)
-    activity = get_object_or_404(activities_of_agent(agent), pk=activity_id)
-    context = {"activity": activity, "widgets": screen_widgets(request, activity, agent)}
+    activity = get_object_or_404(activities_of_agent(request.agent), pk=activity_id)
+    message, side = screen_widgets(request, activity)
+    context = {"activity": activity, "message": message, "side": side}
     return render(request, "contactcenter/activity_screen.html", context)
 
 
-@login_required
+@agent_page
+@require_GET
+def activity_widget(request: HttpRequest, activity_id: int, kind: str) -> HttpResponse:
+    """One widget of an activity's screen again, as it is now (after a change)."""
+    activity = get_object_or_404(activities_of_agent(request.agent), pk=activity_id)
+    return HttpResponse(widget_render(request, activity, kind))
+
+
+@agent_page
 @require_GET
 def transfer_targets(request: HttpRequest) -> HttpResponse:
     """The choices of the transfer and invite dialog: colleagues with their state (only
     available ones can be picked) and queues."""
-    agent = _agent(request)
-    context = {"colleagues": colleagues_of(agent), "queues": Queue.objects.order_by("number")}
+    colleagues = colleagues_of(request.agent)
+    context = {"colleagues": colleagues, "queues": Queue.objects.order_by("number")}
     return render(request, "contactcenter/transfer_targets.html", context)
 
 
-@login_required
+@agent_page
 @require_GET
 @cache_control(private=True, max_age=86400)
 def emoji_list(request: HttpRequest) -> JsonResponse:

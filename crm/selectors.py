@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from contactcenter.models import Activity
 from crm.models import Account, Contact
 from messaging.models import ExternalIdentity, Provider
 
@@ -47,3 +48,21 @@ def contacts_search(query: str) -> QuerySet[Contact]:
 
 def accounts_list() -> QuerySet[Account]:
     return Account.objects.select_related("sla", "owner")
+
+
+def past_activities(
+    *, contact: Contact | None, identity: ExternalIdentity | None, exclude: Activity | None = None
+) -> QuerySet[Activity]:
+    """The contact's activities on every channel (without a contact: the customer's on this
+    channel), newest first, with what the Activities tab shows."""
+    if contact is not None:
+        activities = Activity.objects.filter(Q(contact=contact) | Q(identity__contact=contact))
+    elif identity is not None:
+        activities = Activity.objects.filter(identity=identity)
+    else:
+        return Activity.objects.none()
+    if exclude is not None:
+        activities = activities.exclude(pk=exclude.pk)
+    return activities.select_related("queue", "channel_account", "owner", "status").order_by(
+        "-queued_at", "-pk"
+    )

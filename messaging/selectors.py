@@ -98,7 +98,28 @@ def attachment_get(*, user: AbstractBaseUser, attachment_id: int) -> Attachment:
 
 def templates_for(activity: Activity) -> QuerySet[Template]:
     """The templates offered in the activity's queue: its own and those of every queue."""
-    return Template.objects.filter(Q(queues=activity.queue_id) | Q(queues__isnull=True)).distinct()
+    return templates_of_queue(activity.queue_id)
+
+
+def templates_of_queue(queue_id: int) -> QuerySet[Template]:
+    return Template.objects.filter(Q(queues=queue_id) | Q(queues__isnull=True)).distinct()
+
+
+def identities_to_write_to(*, provider: str, query: str = "") -> QuerySet[ExternalIdentity]:
+    """Customers on the provider's channels who wrote to us (only they can be written to
+    first), matching every word of `query` by name, id, number or CRM contact."""
+    identities = ExternalIdentity.objects.filter(
+        channel_account__provider=provider, last_inbound_at__isnull=False
+    ).select_related("channel_account", "contact")
+    for word in query.split():
+        identities = identities.filter(
+            Q(display_name__icontains=word)
+            | Q(provider_user_id__icontains=word)
+            | Q(phone__icontains=word)
+            | Q(contact__first_name__icontains=word)
+            | Q(contact__last_name__icontains=word)
+        )
+    return identities.order_by("-last_inbound_at", "pk")
 
 
 def channel_accounts_visible_to(user: AbstractBaseUser) -> QuerySet[ChannelAccount]:

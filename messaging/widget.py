@@ -25,12 +25,8 @@ def message_widget_context(request: HttpRequest, activity: Activity, agent: Agen
         for template in templates
     ]
     composer = composer_rules(activity, templates, values)
-    history = {
-        "messages": MessageSerializer(
-            messages_of(activity), many=True, context={"request": request}
-        ).data,
-        "events": ActivityEventSerializer(events_of(activity), many=True).data,
-        "has_older": earlier_activity(activity) is not None,
+    history = history_data(request, activity) | {
+        "has_older": earlier_activity(activity) is not None
     }
     return {
         "activity": activity,
@@ -40,6 +36,16 @@ def message_widget_context(request: HttpRequest, activity: Activity, agent: Agen
         "composer": composer,
         # For the widget's script, as JSON in the page.
         "data": {"history": history, "composer": composer, "templates": inserts},
+    }
+
+
+def history_data(request: HttpRequest, activity: Activity) -> dict:
+    """An activity's messages and events, as the page's chat script renders them."""
+    return {
+        "messages": MessageSerializer(
+            messages_of(activity), many=True, context={"request": request}
+        ).data,
+        "events": ActivityEventSerializer(events_of(activity), many=True).data,
     }
 
 

@@ -1,8 +1,14 @@
 """Read queries of tickets: the filters of the ticket widget and module, combinable."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from contactcenter.models import Activity
+from crm.models import Contact
+from crm.selectors import past_activities
 from tickets.models import Priority, Ticket
 
 SORTS = {
@@ -56,3 +62,19 @@ def _sorted(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
         )
         tickets = tickets.annotate(priority_rank=rank)
     return tickets.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    at: datetime
+    activity: Activity | None = None
+    ticket: Ticket | None = None
+
+
+def journey(contact: Contact, *, limit: int = 50) -> list[JourneyStep]:
+    """The contact's activities (every channel) and tickets on one timeline, newest first."""
+    activities = past_activities(contact=contact, identity=None)[:limit]
+    tickets = Ticket.objects.filter(contact=contact).order_by("-created_at")[:limit]
+    steps = [JourneyStep(at=a.queued_at, activity=a) for a in activities]
+    steps += [JourneyStep(at=t.created_at, ticket=t) for t in tickets]
+    return sorted(steps, key=lambda step: step.at, reverse=True)[:limit]

@@ -48,17 +48,18 @@ def test_an_agent_outside_the_activity_gets_404(client):
     assert screen(client, activity, AgentFactory().user).status_code == 404
 
 
-def test_the_widgets_follow_the_queues_layout(client):
-    # given: a page in an iframe placed before the messages
+def test_the_widgets_beside_the_chat_follow_the_queues_layout(client):
+    # given: a page in an iframe placed before the contact
     activity = customer()
     QueueWidget.objects.create(
         queue=activity.queue, kind=WidgetKind.IFRAME, url="https://example.com/?q=1", position=0
     )
-    QueueWidget.objects.create(queue=activity.queue, kind=WidgetKind.MESSAGE, position=1)
+    QueueWidget.objects.create(queue=activity.queue, kind=WidgetKind.CONTACT, position=1)
     # when
     page = screen(client, activity).content.decode()
-    # then
-    assert page.index('class="widget widget--iframe"') < page.index("widget--message")
+    # then: the chat first, then the others in the layout's order
+    chat, iframe = page.index("widget--message"), page.index('class="widget widget--iframe"')
+    assert chat < iframe < page.index('class="widget widget--contact"')
     assert 'src="https://example.com/?q=1"' in page
 
 

@@ -88,6 +88,7 @@ class ActivityScreen {
     }
     // Server-rendered from our own templates; customer text in it is escaped by Django.
     this.#section.innerHTML = await response.text();
+    window.htmx.process(this.#section);
     const widget = this.#section.querySelector(".widget--message");
     const data = JSON.parse(widget.querySelector("script[type='application/json']").textContent);
     this.#renderHistory(data.history);
@@ -115,13 +116,26 @@ class ActivityScreen {
    * lines of its history. */
   update(activity) {
     if (!this.#loaded || !activity || activity === this.#shown) return;
+    if (this.#shown !== null) this.#refreshWidgets();
     this.#shown = activity;
+    this.#showControls(activity);
+    this.#fetchEvents();
+  }
+
+  #showControls(activity) {
+    if (!activity) return;
     const widget = this.#section.querySelector(".widget--message");
     widget.querySelector(".controls__status").value = activity.status ? String(activity.status.id) : "";
     widget.querySelector(".controls__important").setAttribute("aria-pressed", String(activity.important));
     const shared = (activity.participants ?? []).length > 1;
     widget.querySelector(".controls__close").textContent = shared ? "Leave" : "Close";
-    this.#fetchEvents();
+  }
+
+  /** The CRM and ticket widgets show the activity's contact and ticket: draw them again. */
+  #refreshWidgets() {
+    for (const widget of this.#section.querySelectorAll("[data-widget-url]")) {
+      window.htmx.ajax("GET", widget.dataset.widgetUrl, { target: widget, swap: "outerHTML" });
+    }
   }
 
   get #items() {
@@ -219,8 +233,7 @@ class ActivityScreen {
         await action();
       } catch (error) {
         this.#error(error instanceof ApiError ? error.message : String(error));
-        this.#shown = null; // put the controls back as the activity is
-        this.update(this.#store.activities.get(this.#id));
+        this.#showControls(this.#store.activities.get(this.#id));
       } finally {
         control.disabled = false;
       }

@@ -1,6 +1,6 @@
 /**
  * Toasts: the reminders the server sends for activities the agent is not looking at (a click
- * opens the activity), and refusals of actions taken outside any form.
+ * opens the activity), refusals of actions taken outside any form, and notices.
  */
 import { h } from "cc/dom.js";
 
@@ -19,6 +19,7 @@ export class Toasts {
     this.#root = root;
     this.#screens = screens;
     document.addEventListener("cc:error", (event) => this.show({ text: event.detail, kind: "error" }));
+    document.addEventListener("cc:notice", (event) => this.show({ text: event.detail, kind: "notice" }));
   }
 
   reminder(frame) {

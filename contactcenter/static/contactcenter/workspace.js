@@ -5,6 +5,7 @@
 import { Activities } from "cc/activity.js";
 import { AgentSocket } from "cc/agent_socket.js";
 import { startClock, syncClock } from "cc/clock.js";
+import { Modules } from "cc/modules.js";
 import { Notifications } from "cc/notifications.js";
 import { Panel } from "cc/panel.js";
 import { Screens } from "cc/screens.js";
@@ -46,6 +47,7 @@ function open(activity) {
 }
 
 const panel = new Panel({ store, screens, notifications, open });
+new Modules({ screens, open, newMessageUrl: root.dataset.newMessageUrl });
 notifications.addEventListener("accepted", (event) => open(event.detail));
 notifications.addEventListener("minimised", () => panel.render());
 

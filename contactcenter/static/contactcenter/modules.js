@@ -1,0 +1,98 @@
+/**
+ * The server-rendered parts of the workspace, driven by htmx: the CRM and Ticket modules (a
+ * record opens in its module, in front or in the background), tabs inside widgets, read-only
+ * transcripts, and the Send new message window.
+ */
+import { historyItems } from "cc/chat.js";
+
+export class Modules {
+  #screens;
+  #open;
+  #newMessageUrl;
+
+  /** `open(activity)` shows an activity just started from the Send new message window. */
+  constructor({ screens, open, newMessageUrl }) {
+    this.#screens = screens;
+    this.#open = open;
+    this.#newMessageUrl = newMessageUrl;
+    document.addEventListener("click", (event) => this.#click(event));
+    document.addEventListener("change", (event) => this.#insertTemplate(event));
+    document.body.addEventListener("htmx:afterSwap", (event) => renderTranscripts(event.target));
+    document.body.addEventListener("cc:conversation", (event) => this.#conversation(event.detail));
+  }
+
+  /** Show `url` in a module's screen; in the background the agent stays where they are. */
+  openIn(module, url, { background = false } = {}) {
+    const container = document.querySelector(`[data-screen="${module}"] .module`);
+    if (!container) return;
+    window.htmx.ajax("GET", url, { target: container, swap: "innerHTML" });
+    if (background) {
+      document.dispatchEvent(new CustomEvent("cc:notice", { detail: "Opened in the background: see the main menu." }));
+    } else {
+      this.#screens.show(module);
+    }
+  }
+
+  async newMessage(provider, identity = "") {
+    const dialog = document.getElementById("new-message-dialog");
+    const body = document.getElementById("new-message-body");
+    const query = new URLSearchParams({ provider, identity });
+    await window.htmx.ajax("GET", `${this.#newMessageUrl}?${query}`, { target: body, swap: "innerHTML" });
+    if (!dialog.open) dialog.showModal();
+  }
+
+  #click(event) {
+    const opener = event.target.closest("[data-open]");
+    if (opener) {
+      event.preventDefault();
+      this.openIn(opener.dataset.open, opener.dataset.url, { background: opener.hasAttribute("data-background") });
+      return;
+    }
+    const channel = event.target.closest("[data-new-message]");
+    if (channel) {
+      this.newMessage(channel.dataset.newMessage, channel.dataset.identity ?? "");
+      return;
+    }
+    const tab = event.target.closest("[data-tabs] [data-tab]");
+    if (tab) {
+      const widget = tab.closest("[data-tabs]");
+      for (const other of widget.querySelectorAll("[data-tab]")) {
+        other.setAttribute("aria-selected", String(other === tab));
+      }
+      for (const panel of widget.querySelectorAll("[data-tab-panel]")) {
+        panel.hidden = panel.dataset.tabPanel !== tab.dataset.tab;
+      }
+      return;
+    }
+    if (event.target.closest("#new-message-dialog [data-dialog-cancel]")) {
+      document.getElementById("new-message-dialog").close();
+    }
+  }
+
+  /** A "Template" select of a form inserts its text into the form's message box. */
+  #insertTemplate(event) {
+    const select = event.target.closest("[data-insert-into]");
+    if (!select || !select.value) return;
+    const box = document.getElementById(select.dataset.insertInto);
+    box.setRangeText(select.value, box.selectionStart, box.selectionEnd, "end");
+    box.focus();
+    select.value = "";
+  }
+
+  #conversation({ activity, sent }) {
+    document.getElementById("new-message-dialog").close();
+    if (sent) {
+      document.dispatchEvent(new CustomEvent("cc:notice", { detail: `Sent to ${activity.customer}; the activity is closed.` }));
+    } else {
+      this.#open(activity);
+    }
+  }
+}
+
+/** A read-only chat (an activity opened from a contact's history), drawn by the chat's code. */
+export function renderTranscripts(root) {
+  for (const list of root.querySelectorAll("[data-transcript]")) {
+    const data = JSON.parse(list.previousElementSibling.textContent);
+    list.replaceChildren(...historyItems(data));
+  }
+}
