@@ -8,10 +8,12 @@ from contactcenter.models import Activity, ActivityEvent, EventKind
 from crm.services import activity_link_contact, activity_unpair, contact_create, phone_e164
 from tests.api import api_for
 from tests.factories import (
+    AccountFactory,
     AgentFactory,
     ChannelAccountFactory,
     ContactFactory,
     IdentityFactory,
+    SLAFactory,
 )
 from tests.messaging import payloads
 from tests.messaging.helpers import customer, post_webhook
@@ -139,3 +141,12 @@ def test_the_contact_list_costs_the_same_queries_for_1_or_50(django_assert_num_q
     # then: count, page, phones, identities, their channel accounts
     with django_assert_num_queries(5):
         assert client.get("/api/v1/contacts/").json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_account_list_costs_the_same_queries_for_1_or_50(django_assert_num_queries, rows):
+    AccountFactory.create_batch(rows, sla=SLAFactory())
+    client = api_for(AgentFactory().user)
+    # then: count, page (with SLA and owner)
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/accounts/").json()["count"] == rows

@@ -1,0 +1,174 @@
+"""Agents use the CRM and tickets beside their chats, and write first to customers who wrote
+before, in real browsers against daphne, a real worker and the simulator's WhatsApp."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from contactcenter.models import Activity, ActivityState, QueueWidget
+from crm.models import Contact
+from messaging.models import Direction, Message
+from tests.e2e.workspace import agent_browser, chat, customer_writes, notification, tab
+from tests.factories import (
+    AgentFactory,
+    ChannelAccountFactory,
+    ContactFactory,
+    IdentityFactory,
+    MembershipFactory,
+    QueueFactory,
+    StatusFactory,
+    TicketFactory,
+)
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SLOW = 15_000
+
+
+@pytest.fixture
+def sales():
+    """Queue 100 Sales on a WhatsApp number, its screen with the CRM and ticket widgets, and
+    Alice in it."""
+    queue = QueueFactory(number=100, name="Sales", accept_timeout=60)
+    queue.statuses.add(StatusFactory(name="Resolved"))
+    for position, kind in enumerate(["contact", "account", "ticket"]):
+        QueueWidget.objects.create(queue=queue, kind=kind, position=position)
+    ChannelAccountFactory(name="Shop", queue=queue)
+    agent = AgentFactory(user__username="alice", display_name="Alice Novak")
+    MembershipFactory(agent=agent, queue=queue)
+    return queue
+
+
+def known_customer(queue, *, hours_ago: float = 2) -> Contact:
+    """A contact whose WhatsApp identity wrote `hours_ago` hours ago, in no open chat."""
+    contact = ContactFactory(first_name="Jana", last_name="Dvořák", phones=["+420777123456"])
+    IdentityFactory(
+        channel_account=queue.channel_accounts.get(),
+        provider_user_id="420777123456",
+        phone="+420777123456",
+        display_name="Jana D.",
+        contact=contact,
+        last_inbound_at=timezone.now() - timedelta(hours=hours_ago),
+    )
+    return contact
+
+
+def test_from_a_chat_the_agent_adds_the_contact_opens_a_ticket_and_sees_the_journey(
+    worker, browser, sales, screenshots
+):
+    # given: a customer the CRM does not know writes, and Alice accepts
+    alice = agent_browser(browser, worker, "alice")
+    customer_writes(sales.channel_accounts.get(), "My lid is broken", customer_id="420777123456",
+                    name="Jana Dvořák")  # fmt: skip
+    notification(alice, "Jana Dvořák").get_by_role("button", name="Accept").click(timeout=SLOW)
+    contact_widget = alice.get_by_role("region", name="Contact")
+    expect(contact_widget).to_contain_text("not in the CRM yet")
+    # when: she adds the new contact, filled in from the chat
+    contact_widget.get_by_role("button", name="Add new contact").click()
+    form = alice.get_by_role("form", name="New contact")
+    expect(form.get_by_label("First name")).to_have_value("Jana")
+    expect(form.get_by_label("Phones")).to_have_value("+420777123456")
+    form.get_by_label("Title").fill("Buyer")
+    form.get_by_role("button", name="Save").click()
+    # then: the CRM shows the contact, and back on the chat the widget shows it paired
+    expect(alice.get_by_role("article", name="Contact Jana Dvořák")).to_be_visible()
+    tab(alice, "Jana Dvořák").click()
+    expect(contact_widget).to_contain_text("Buyer")
+    expect(chat(alice)).to_contain_text("Paired with Jana Dvořák by Alice Novak")
+    # when: she opens a ticket from the ticket widget
+    ticket_widget = alice.get_by_role("region", name="Ticket")
+    ticket_widget.get_by_role("button", name="New ticket").click()
+    ticket_form = ticket_widget.get_by_role("form", name="New ticket")
+    expect(ticket_form.get_by_label("Title")).to_have_value("Jana Dvořák: ")
+    ticket_form.get_by_label("Title").fill("Jana Dvořák: broken lid")
+    ticket_form.get_by_role("button", name="Create and assign").click()
+    # then: the chat belongs to the ticket
+    expect(ticket_widget).to_contain_text("broken lid")
+    expect(chat(alice)).to_contain_text("Assigned to ticket")
+    ticket = Ticket.objects.get()
+    assert (ticket.contact.name, Activity.objects.get().ticket) == ("Jana Dvořák", ticket)
+    # when: she looks at the customer journey
+    ticket_widget.get_by_role("button", name="Customer journey").click()
+    # then: the chat and the ticket on one timeline
+    journey = ticket_widget.get_by_role("list", name="Customer journey")
+    expect(journey).to_contain_text(f"Ticket #{ticket.pk} Jana Dvořák: broken lid")
+    expect(journey).to_contain_text("WhatsApp · 100 Sales")
+    alice.screenshot(path=screenshots / "crm-and-ticket-widgets.png")
+
+
+def test_a_chat_starts_from_a_crm_contact(worker, browser, sales, screenshots):
+    # given: Jana wrote two hours ago; her chat was closed
+    known_customer(sales)
+    alice = agent_browser(browser, worker, "alice")
+    # when: Alice finds her in the CRM and clicks her WhatsApp
+    alice.get_by_role("link", name="CRM").click()
+    alice.get_by_role("searchbox", name="Search contacts").fill("Dvořák")
+    alice.get_by_role("link", name="Jana Dvořák").click()
+    alice.get_by_role("article", name="Contact Jana Dvořák").get_by_role(
+        "button", name="WhatsApp"
+    ).click()
+    # then: the window is for Jana, and starting the chat opens its tab
+    dialog = alice.get_by_role("dialog")
+    expect(dialog).to_contain_text("To Jana Dvořák")
+    dialog.get_by_role("textbox", name="Message").fill("Hello Jana, news about your order.")
+    alice.screenshot(path=screenshots / "send-new-message.png")
+    dialog.get_by_role("button", name="Start chat").click()
+    expect(tab(alice, "Jana D.")).to_have_attribute("aria-current", "page")
+    expect(chat(alice)).to_contain_text("Hello Jana, news about your order.")
+    expect(chat(alice)).to_contain_text("Started by Alice Novak")
+    # and the message goes out: its ticks move on from "Sending"
+    expect(chat(alice).locator(".msg--out")).not_to_have_class(re.compile("msg--queued"),
+                                                               timeout=SLOW)  # fmt: skip
+    assert Message.objects.filter(direction=Direction.OUT).count() == 1
+
+
+def test_a_chat_starts_from_a_ticket(worker, browser, sales):
+    # given: a ticket of Jana's
+    contact = known_customer(sales)
+    ticket = TicketFactory(contact=contact, title="Broken lid")
+    alice = agent_browser(browser, worker, "alice")
+    # when: Alice opens it in the Tickets module and clicks its WhatsApp button
+    alice.get_by_role("link", name="Tickets").click()
+    alice.get_by_role("link", name=f"#{ticket.pk} Broken lid").click()
+    alice.get_by_role("article", name=f"Ticket #{ticket.pk}").get_by_role(
+        "button", name="WhatsApp"
+    ).first.click()
+    dialog = alice.get_by_role("dialog")
+    expect(dialog).to_contain_text("To Jana Dvořák")
+    dialog.get_by_role("button", name="Start chat").click()
+    # then
+    expect(tab(alice, "Jana D.")).to_have_attribute("aria-current", "page")
+    assert Activity.objects.get(state=ActivityState.OPEN).owner.display_name == "Alice Novak"
+
+
+def test_send_and_close_from_the_panel_button_needs_a_status(worker, browser, page, sales):
+    # given: Jana wrote two hours ago
+    known_customer(sales)
+    alice = agent_browser(browser, worker, "alice")
+    # when: Alice clicks WhatsApp in the top bar and finds Jana
+    alice.get_by_role("button", name="New WhatsApp message").click()
+    dialog = alice.get_by_role("dialog")
+    dialog.get_by_role("searchbox").fill("777123")
+    dialog.get_by_role("button", name="Jana Dvořák").click()
+    dialog.get_by_role("textbox", name="Message").fill("Your parcel left today.")
+    # then: Send without a status is refused, with the reason
+    dialog.get_by_role("button", name="Send", exact=True).click()
+    expect(dialog.get_by_role("alert")).to_have_text("Choose a status to send and close.")
+    assert not Activity.objects.exists()
+    # when: with a status
+    dialog.get_by_label(re.compile("^Status")).select_option(label="Resolved")
+    dialog.get_by_role("button", name="Send", exact=True).click()
+    # then: sent, closed, no tab; the customer gets it on their phone
+    expect(dialog).to_be_hidden()
+    expect(alice.get_by_text("the activity is closed")).to_be_visible()
+    activity = Activity.objects.get()
+    assert (activity.state, activity.status.name) == (ActivityState.CLOSED, "Resolved")
+    page.goto(f"{worker}/simulator/")
+    page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
+    page.get_by_label("Customer id").fill("420777123456")
+    page.get_by_label("Customer id").press("Tab")
+    expect(page.locator(".bubble--agent")).to_contain_text("Your parcel left today.", timeout=SLOW)
