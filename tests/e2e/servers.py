@@ -70,8 +70,19 @@ def daphne(port: int, redis_url: str, log: Path) -> Iterator[str]:
         wait_until_healthy(url, server, log)
         yield url
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop daphne as a process manager would: SIGTERM, then SIGKILL if it is still there.
+    A request in flight at SIGTERM (the page was still loading) leaves a thread waiting for
+    the stopped event loop, and the interpreter waits for that thread at exit."""
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
 
 
 def use_simulator_at(settings, site: str) -> None:
