@@ -142,7 +142,7 @@ def queue_member_ids(queue_id: int) -> list[int]:
 def colleagues_of(agent: Agent) -> QuerySet[Agent]:
     """Every other agent, with what the transfer and invite dialog shows of them: online,
     `paused_for` (the reason of their pause, or None), `load` (open chats and notifications
-    ringing) against max_open_chats, and `queue_numbers`. Available ones first."""
+    ringing) against max_open_chats, and their memberships. Available ones first."""
     pause_reason = Pause.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True).values(
         "reason__name"
     )[:1]

@@ -67,7 +67,7 @@ def ticket_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = TicketForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = _save(request, ticket, form.cleaned_data)
+            ticket = _save(request, ticket, dict(form.cleaned_data))
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:

@@ -27,7 +27,7 @@ from contactcenter.models import (
 from contactcenter.services.activities import activity_close
 from messaging.models import ExternalIdentity, Template
 from messaging.policy import reply_window
-from messaging.services.outbound import message_send
+from messaging.services.outbound import check_window, message_send
 
 
 def conversation_start(
@@ -84,21 +84,17 @@ def _open_and_send(
         raise ApplicationError("Choose one of your queues.", code="invalid_queue")
     queue = membership.queue
     window = reply_window(identity, timezone.now())
-    if window.refusal:
+    if template is None:
+        check_window(window)
+    elif window.refusal:
         raise ApplicationError(window.refusal, code="outside_window")
-    if window.template_required and template is None:
-        raise ApplicationError(
-            "More than 24 hours have passed since the customer last wrote: "
-            "only an approved WhatsApp template may be sent.",
-            code="template_required",
-        )
     if send:
         if not text.strip() and template is None:
             raise ApplicationError("Write the message to send.", code="empty_message")
         allowed = set(queue.statuses.values_list("pk", flat=True))
         if allowed and status_id not in allowed:
             raise ApplicationError("Choose a status to send and close.", code="status_required")
-    agent_for_update(agent.pk)
+    agent_for_update(agent.pk)  # their load grows: routing checks capacity under this lock
     try:
         with transaction.atomic():
             activity = _open(agent, identity, queue)

@@ -187,10 +187,10 @@ def _check_template(
 def _check_free_text(window, text: str, files: Sequence[UploadedFile]) -> None:
     if not text and not files:
         raise ApplicationError("Write a message or attach a file.", code="empty_message")
-    _check_window(window)
+    check_window(window)
 
 
-def _check_window(window) -> None:
+def check_window(window) -> None:
     """Free text and files may go out now, or the refusal says why not."""
     if window.template_required:
         raise ApplicationError(
@@ -235,7 +235,7 @@ def message_retry(*, message_id: int, agent: Agent) -> Message:
             )
         window = reply_window(message.identity, timezone.now())
         if message.template_id is None:
-            _check_window(window)
+            check_window(window)
         message.status = DeliveryStatus.QUEUED
         message.error_code = message.error_reason = message.provider_message_id = ""
         message.tag = window.tag
