@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.exceptions import ApplicationError
-from contactcenter.models import Activity
 from contactcenter.pages import agent_page
 from contactcenter.selectors import activities_of_agent
 from contactcenter.widgets import widget_render
@@ -17,6 +16,7 @@ from crm.forms import AccountForm, ContactForm
 from crm.models import Account, Contact
 from crm.selectors import accounts_list, contacts_list, contacts_search, past_activities
 from messaging.models import ExternalIdentity
+from messaging.selectors import activities_readable_by
 from messaging.widget import history_data
 from tickets.selectors import tickets_for
 
@@ -151,10 +151,11 @@ def account_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @agent_page
 @require_GET
 def activity_transcript(request: HttpRequest, pk: int) -> HttpResponse:
-    """Any activity of a contact, read-only: its chat and history, as the Activities tab
-    opens it (the customer's history is every agent's to read, as in the CRM)."""
+    """An activity, read-only: its chat and history, as the Activities tab and the journey
+    open it; 404 for one the agent may not read (`activities_readable_by`)."""
+    readable = activities_readable_by(request.user)
     activity = get_object_or_404(
-        Activity.objects.select_related("queue", "owner", "channel_account", "identity"), pk=pk
+        readable.select_related("queue", "owner", "channel_account", "identity"), pk=pk
     )
     return render(request, "crm/transcript.html",
                   {"activity": activity, "history": history_data(request, activity)})  # fmt: skip

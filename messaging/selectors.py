@@ -43,6 +43,23 @@ def activities_visible_to(user: AbstractBaseUser) -> QuerySet[Activity]:
     )
 
 
+def activities_readable_by(user: AbstractBaseUser) -> QuerySet[Activity]:
+    """What the user may read, not only work in: the activities they can see, any activity
+    paired with a CRM contact (the contact's history is every agent's, as the CRM is), and the
+    earlier chats of the customers they are talking to now."""
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    if is_supervisor(user):
+        return Activity.objects.all()
+    talking_to = Participant.objects.filter(agent__user=user, left_at__isnull=True).values(
+        "activity__identity"
+    )
+    visible = activities_visible_to(user).values("pk")
+    return Activity.objects.filter(
+        Q(pk__in=visible) | Q(contact__isnull=False) | Q(identity__in=talking_to)
+    )
+
+
 def activity_get(*, user: AbstractBaseUser, activity_id: int) -> Activity:
     """The activity with its customer and channel, or Http404 where the user may not see it."""
     activities = activities_visible_to(user).select_related("identity__channel_account", "queue")
@@ -89,9 +106,9 @@ def message_get(*, user: AbstractBaseUser, message_id: int) -> Message:
 
 
 def attachment_get(*, user: AbstractBaseUser, attachment_id: int) -> Attachment:
-    """A stored file of an activity the user may see, or Http404 (also while it downloads)."""
+    """A stored file of an activity the user may read, or Http404 (also while it downloads)."""
     attachments = Attachment.objects.filter(
-        message__activity__in=activities_visible_to(user), transfer=TransferState.DONE
+        message__activity__in=activities_readable_by(user), transfer=TransferState.DONE
     )
     return get_object_or_404(attachments, pk=attachment_id)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contactcenter.models import QueueWidget, WidgetKind
 from tests.factories import (
@@ -10,6 +11,7 @@ from tests.factories import (
     ContactFactory,
     CustomerActivityFactory,
     IdentityFactory,
+    InboundMessageFactory,
     SLAFactory,
     TicketFactory,
 )
@@ -144,3 +146,31 @@ def test_the_screen_with_every_widget_costs_the_same_queries_for_short_or_long_h
     # earlier chat, statuses
     with django_assert_num_queries(16):
         client.get(reverse("activity-screen", args=[activity.pk]))
+
+
+def test_a_contacts_past_chat_opens_read_only_for_any_agent(client):
+    # given: a closed chat of a CRM contact, handled by someone else
+    activity = CustomerActivityFactory(state="closed", closed_at=timezone.now(),
+                                       contact=ContactFactory())  # fmt: skip
+    InboundMessageFactory(activity=activity, text="<b>Where is my parcel?</b>")
+    client.force_login(AgentFactory().user)
+    # when
+    page = client.get(reverse("crm:transcript", args=[activity.pk])).content.decode()
+    # then: the chat, as data for the page's script (never as markup)
+    assert "Where is my parcel?" in page
+    assert "<b>Where" not in page
+
+
+def test_a_chat_without_a_contact_is_404_for_an_agent_who_has_nothing_to_do_with_it(client):
+    activity = CustomerActivityFactory(state="closed", closed_at=timezone.now())
+    client.force_login(AgentFactory().user)
+    assert client.get(reverse("crm:transcript", args=[activity.pk])).status_code == 404
+
+
+def test_an_agent_reads_the_earlier_chats_of_the_customer_they_talk_to(client):
+    # given: the customer's earlier chat, without a contact, handled by a colleague
+    now = customer()
+    earlier = CustomerActivityFactory(identity=now.identity, state="closed",
+                                      closed_at=timezone.now())  # fmt: skip
+    client.force_login(now.owner.user)
+    assert client.get(reverse("crm:transcript", args=[earlier.pk])).status_code == 200
