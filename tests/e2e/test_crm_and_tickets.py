@@ -13,6 +13,7 @@ from crm.models import Contact
 from messaging.models import Direction, Message
 from tests.e2e.workspace import agent_browser, chat, customer_writes, notification, tab
 from tests.factories import (
+    AccountFactory,
     AgentFactory,
     ChannelAccountFactory,
     ContactFactory,
@@ -172,3 +173,21 @@ def test_send_and_close_from_the_panel_button_needs_a_status(worker, browser, pa
     page.get_by_label("Customer id").fill("420777123456")
     page.get_by_label("Customer id").press("Tab")
     expect(page.locator(".bubble--agent")).to_contain_text("Your parcel left today.", timeout=SLOW)
+
+
+def test_the_notification_names_a_known_customers_contact_and_company(worker, browser, sales):
+    # given: Jana of Acme Ltd is in the CRM; she writes
+    contact = known_customer(sales)
+    contact.account = AccountFactory(name="Acme Ltd")
+    contact.save()
+    alice = agent_browser(browser, worker, "alice")
+    customer_writes(sales.channel_accounts.get(), "Hello again", customer_id="420777123456",
+                    name="Jana D.")  # fmt: skip
+    card = notification(alice, "Jana D.")
+    # then: the card names her and her company
+    expect(card.get_by_role("button", name="Jana Dvořák")).to_be_visible(timeout=SLOW)
+    # when: Alice clicks the company
+    card.get_by_role("button", name="Acme Ltd").click()
+    # then: the CRM opens on the account, the notification still ringing
+    expect(alice.get_by_role("article", name="Account Acme Ltd")).to_be_visible()
+    expect(card).to_be_visible()

@@ -24,10 +24,14 @@ export class Notifications extends EventTarget {
   #cards = new Map();
   #minimised = new Set(JSON.parse(localStorage.getItem(MINIMISED_KEY) ?? "[]"));
 
-  constructor({ store, root }) {
+  #crmUrls;
+
+  /** `crmUrls`: {contact, account}, URLs with 0 for the record's id. */
+  constructor({ store, root, crmUrls }) {
     super();
     this.#store = store;
     this.#root = root;
+    this.#crmUrls = crmUrls;
     this.#placeSaved();
     window.addEventListener("resize", () => this.#clamp());
   }
@@ -91,7 +95,7 @@ export class Notifications extends EventTarget {
         h("span", { class: "notification__countdown", "data-until": offer.deadline, title: "Time left to answer" })),
       h("div", { class: "notification__bar" },
         h("span", { style: `animation-duration: ${offer.timeout_seconds}s; animation-delay: -${elapsed}s` })),
-      h("p", { class: "notification__customer" }, h("strong", {}, activity.customer),
+      h("p", { class: "notification__customer" }, ...this.#who(activity),
         activity.provider ? h("span", { class: `channel channel--${activity.provider}` }, CHANNEL_NAMES[activity.provider]) : null),
       h("dl", { class: "notification__facts" },
         h("div", {}, h("dt", {}, "Queue"), h("dd", {}, `${activity.queue.number} ${activity.queue.name}`)),
@@ -116,6 +120,17 @@ export class Notifications extends EventTarget {
     );
     card.querySelector(".notification__grip").addEventListener("pointerdown", (event) => this.#drag(event));
     return card;
+  }
+
+  /** The customer's name and company, opening their CRM records once paired with a contact. */
+  #who(activity) {
+    const contact = activity.contact;
+    if (!contact) return [h("strong", {}, activity.customer)];
+    const record = (kind, id, text) =>
+      h("button", { type: "button", class: "notification__link", "data-open": "crm",
+        "data-url": this.#crmUrls[kind].replace("/0/", `/${id}/`), title: "Open in the CRM" }, text);
+    return [record("contact", contact.id, contact.name),
+      contact.account ? record("account", contact.account.id, contact.account.name) : null];
   }
 
   #drag(event) {

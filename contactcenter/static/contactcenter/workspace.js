@@ -30,7 +30,11 @@ const socket = new AgentSocket({
 
 const store = new Store();
 const screens = new Screens(screensRoot);
-const notifications = new Notifications({ store, root: document.getElementById("notifications") });
+const notifications = new Notifications({
+  store,
+  root: document.getElementById("notifications"),
+  crmUrls: { contact: root.dataset.contactUrl, account: root.dataset.accountUrl },
+});
 const toasts = new Toasts({ root: document.getElementById("toasts"), screens });
 const activities = new Activities({
   store,
