@@ -15,7 +15,7 @@ from django.db import transaction
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, Agent, EventKind
-from contactcenter.services.activities import _record, _taking_part
+from contactcenter.services.activities import activity_lock_taking_part, event_record
 from crm.models import Account, Contact, ContactPhone
 from crm.selectors import contacts_matching
 from messaging.models import ExternalIdentity
@@ -151,7 +151,7 @@ def activity_pair_new(*, activity: Activity) -> None:
 def activity_link_contact(*, activity_id: int, agent: Agent, contact_id: int) -> None:
     """Pair the activity, and its customer's identity from now on, with a contact (the Link
     button, or a contact just created from the activity). For the agents taking part."""
-    activity = _taking_part(activity_id, agent)
+    activity = activity_lock_taking_part(activity_id, agent)
     contact = Contact.objects.filter(pk=contact_id).first()
     if contact is None:
         raise ApplicationError("No such contact.", code="not_found", status=404)
@@ -161,17 +161,17 @@ def activity_link_contact(*, activity_id: int, agent: Agent, contact_id: int) ->
     activity.save(update_fields=["contact", "updated_at"])
     if activity.identity_id:
         ExternalIdentity.objects.filter(pk=activity.identity_id).update(contact=contact)
-    _record(activity, EventKind.PAIRED, agent, {"contact": contact.pk, "name": contact.name})
+    event_record(activity, EventKind.PAIRED, agent, {"contact": contact.pk, "name": contact.name})
 
 
 @transaction.atomic(durable=True)
 def activity_unpair(*, activity_id: int, agent: Agent) -> None:
     """Unpair the activity and its customer's identity from their contact."""
-    activity = _taking_part(activity_id, agent)
+    activity = activity_lock_taking_part(activity_id, agent)
     if activity.contact_id is None:
         return
     activity.contact = None
     activity.save(update_fields=["contact", "updated_at"])
     if activity.identity_id:
         ExternalIdentity.objects.filter(pk=activity.identity_id).update(contact=None)
-    _record(activity, EventKind.UNPAIRED, agent, {})
+    event_record(activity, EventKind.UNPAIRED, agent, {})

@@ -46,9 +46,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _contact_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The contact's page (also the answer to a saved form)."""
     contact = get_object_or_404(contacts_list(), pk=pk)
+    past = past_activities(contact=contact, identity=None)
     context = {
         "contact": contact,
-        "past": past_activities(contact=contact, identity=None)[:50],
+        "page": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
         "tickets": tickets_for(request.user, contact_id=contact.pk)[:50],
     }
     return render(request, "crm/contact_detail.html", context)

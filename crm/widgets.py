@@ -20,6 +20,7 @@ def contact_widget_context(activity: Activity) -> dict:
         "phones": list(contact.phones.all()) if contact else [],
         "identity": identity,
         "matches": matches,
+        "past_shown": PAST_SHOWN,
         "past": list(
             past_activities(contact=contact, identity=identity, exclude=activity)[:PAST_SHOWN]
         ),

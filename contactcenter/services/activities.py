@@ -120,14 +120,14 @@ def activity_postpone(*, activity_id: int, agent: Agent, until: datetime | None 
     """Park an open activity: it leaves the agent's tabs for their postponed list, no longer
     counts against their capacity, and, given `until`, comes back by itself at that time with a
     reminder. Refused unless the agent owns it and it is open; `until` must be in the future."""
-    activity = _owned(activity_id, agent, ActivityState.OPEN)
+    activity = activity_lock_owned(activity_id, agent, ActivityState.OPEN)
     if until is not None and until <= timezone.now():
         raise ApplicationError("Choose a time in the future.", code="until_in_past")
     activity.state = ActivityState.POSTPONED
     activity.postponed_until = until
     activity.save(update_fields=["state", "postponed_until", "updated_at"])
     data = {"until": until.isoformat()} if until else {}
-    _record(activity, EventKind.POSTPONED, agent, data)
+    event_record(activity, EventKind.POSTPONED, agent, data)
     if until is not None:
         transaction.on_commit(
             lambda: activity_resume_due_task.apply_async(args=[activity.pk], eta=until)
@@ -139,7 +139,7 @@ def activity_postpone(*, activity_id: int, agent: Agent, until: datetime | None 
 def activity_resume(*, activity_id: int, agent: Agent) -> None:
     """Bring a postponed activity back to the agent's tabs. Refused unless they own it and it is
     postponed."""
-    activity = _owned(activity_id, agent, ActivityState.POSTPONED)
+    activity = activity_lock_owned(activity_id, agent, ActivityState.POSTPONED)
     _resume(activity, actor=agent)
 
 
@@ -177,19 +177,19 @@ def activities_resume_due() -> int:
 @transaction.atomic(durable=True)
 def activity_set_status(*, activity_id: int, agent: Agent, status_id: int | None) -> None:
     """Choose the activity's status (disposition) from its queue's allowed statuses."""
-    activity = _owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
+    activity = activity_lock_owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
     _apply_status(activity, agent, status_id)
 
 
 @transaction.atomic(durable=True)
 def activity_set_important(*, activity_id: int, agent: Agent, important: bool) -> None:
     """Flag or unflag the activity as important, for everyone taking part."""
-    activity = _taking_part(activity_id, agent)
+    activity = activity_lock_taking_part(activity_id, agent)
     if activity.important == important:
         return
     activity.important = important
     activity.save(update_fields=["important", "updated_at"])
-    _record(activity, EventKind.IMPORTANT, agent, {"important": important})
+    event_record(activity, EventKind.IMPORTANT, agent, {"important": important})
 
 
 @transaction.atomic(durable=True)
@@ -198,7 +198,7 @@ def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = No
     before). Refused with a clear error when the queue has statuses and none of them is chosen;
     a queue without statuses closes without one. Everyone taking part leaves; an invitation still
     ringing is withdrawn; the owner is routed again."""
-    activity = _owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
+    activity = activity_lock_owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
     if status_id is not None:
         _apply_status(activity, agent, status_id)
     allowed = list(activity.queue.statuses.values_list("pk", "name"))
@@ -232,7 +232,7 @@ def _apply_status(activity: Activity, agent: Agent, status_id: int | None) -> No
         return
     activity.status_id = status_id
     activity.save(update_fields=["status", "updated_at"])
-    _record(activity, EventKind.STATUS, agent, {"status": status_id, "name": name})
+    event_record(activity, EventKind.STATUS, agent, {"status": status_id, "name": name})
 
 
 def _resume(activity: Activity, *, actor: Agent | None) -> None:
@@ -241,11 +241,12 @@ def _resume(activity: Activity, *, actor: Agent | None) -> None:
     activity.state = ActivityState.OPEN
     activity.postponed_until = None
     activity.save(update_fields=["state", "postponed_until", "updated_at"])
-    _record(activity, EventKind.RESUMED, actor, {})
+    event_record(activity, EventKind.RESUMED, actor, {})
 
 
-def _record(activity: Activity, kind: str, actor: Agent | None, data: dict) -> None:
-    """Write the history line and tell everyone taking part how the activity looks now."""
+def event_record(activity: Activity, kind: str, actor: Agent | None, data: dict) -> None:
+    """Write the history line and tell everyone taking part how the activity looks now.
+    Caller holds the activity's lock (the CRM and tickets services record through it too)."""
     ActivityEvent.objects.create(
         activity=activity, kind=kind, actor=actor.user if actor else None, data=data
     )
@@ -259,8 +260,9 @@ def _locked(activity_id: int) -> Activity:
     return activity
 
 
-def _owned(activity_id: int, agent: Agent, *states: str) -> Activity:
-    """The activity locked, if the agent owns it and it is in one of `states`."""
+def activity_lock_owned(activity_id: int, agent: Agent, *states: str) -> Activity:
+    """The activity locked, if the agent owns it and it is in one of `states`. Caller holds a
+    transaction."""
     activity = _locked(activity_id)
     if activity.owner_id != agent.pk:
         raise _not_taking_part(activity, agent)
@@ -273,7 +275,9 @@ def _owned(activity_id: int, agent: Agent, *states: str) -> Activity:
     return activity
 
 
-def _taking_part(activity_id: int, agent: Agent) -> Activity:
+def activity_lock_taking_part(activity_id: int, agent: Agent) -> Activity:
+    """The activity locked, if the agent takes part in it (404 or 403 otherwise). Caller holds
+    a transaction."""
     activity = _locked(activity_id)
     if agent.pk not in participant_ids(activity):
         raise _not_taking_part(activity, agent)

@@ -23,7 +23,7 @@ from contactcenter.models import (
     Queue,
 )
 from contactcenter.selectors import participant_ids
-from contactcenter.services.activities import _owned, _taking_part
+from contactcenter.services.activities import activity_lock_owned, activity_lock_taking_part
 from contactcenter.services.offers import offer_revoke_pending
 from contactcenter.services.routing import claim_agent, offer_create, route_next
 from contactcenter.tasks import agent_route as agent_route_task
@@ -44,7 +44,7 @@ def activity_transfer(
     Everyone taking part leaves at once: the sender's tab closes. Refused unless the agent owns
     the open or postponed activity and names exactly one available target.
     """
-    activity = _owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
+    activity = activity_lock_owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
     target_agent, target_queue = _target(agent, to_agent_id, to_queue_id, activity)
     offer_revoke_pending(activity)
     leaving = _everyone_leaves(activity)
@@ -85,7 +85,7 @@ def activity_invite(
     """Invite a colleague, or the first available agent of a queue, to join the open activity.
     They get a notification; on accepting they take part beside the owner. Refused while
     another invitation rings, or when nobody named is available."""
-    activity = _taking_part(activity_id, agent)
+    activity = activity_lock_taking_part(activity_id, agent)
     if activity.state != ActivityState.OPEN:
         raise ApplicationError(
             "Only an open activity can be shared.", code="wrong_state", status=409
@@ -121,7 +121,7 @@ def activity_invite(
 def activity_leave(*, activity_id: int, agent: Agent) -> None:
     """Leave a shared activity. When the owner leaves, the colleague who joined first becomes
     the owner. The only agent left cannot leave: they close or transfer instead."""
-    activity = _taking_part(activity_id, agent)
+    activity = activity_lock_taking_part(activity_id, agent)
     remaining = [pk for pk in participant_ids(activity) if pk != agent.pk]
     if not remaining:
         raise ApplicationError(

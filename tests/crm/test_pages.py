@@ -174,3 +174,19 @@ def test_an_agent_reads_the_earlier_chats_of_the_customer_they_talk_to(client):
                                       closed_at=timezone.now())  # fmt: skip
     client.force_login(now.owner.user)
     assert client.get(reverse("crm:transcript", args=[earlier.pk])).status_code == 200
+
+
+def test_a_contacts_activities_come_a_page_at_a_time(client):
+    # given: 30 closed chats of one contact
+    contact = ContactFactory()
+    identity = IdentityFactory(contact=contact)
+    CustomerActivityFactory.create_batch(30, identity=identity, contact=contact, state="closed",
+                                         closed_at=timezone.now())  # fmt: skip
+    client.force_login(AgentFactory().user)
+    url = reverse("crm:contact", args=[contact.pk])
+    # when
+    first, second = client.get(url).content.decode(), client.get(url, {"page": 2}).content.decode()
+    # then
+    transcript = reverse("crm:transcript", args=[0]).replace("/0/", "/")
+    assert (first.count(transcript), second.count(transcript)) == (25, 5)
+    assert "Page 1 of 2" in first and f'hx-get="{url}?page=2' in first
