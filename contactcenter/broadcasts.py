@@ -7,7 +7,7 @@ Services call these inside their transaction; nothing is read or sent unless it 
 from django.db import transaction
 
 from contactcenter import events
-from contactcenter.models import Offer
+from contactcenter.models import Activity, Agent, Offer
 from contactcenter.selectors import (
     activities_in_detail,
     activity_with_offered_to,
@@ -50,6 +50,17 @@ def waiting_list(activity_id: int, queue_id: int) -> None:
             events.publish_rollback_unsafe(members, event)
 
     transaction.on_commit(send)
+
+
+def waiting_rung(activity: Activity, agent: Agent) -> None:
+    """waiting.changed for a waiting activity routing has just offered to `agent`, serialized
+    now from the rows the routing transaction holds locked, as `offer_new` is: re-reading it
+    after the commit took the worker longer than the publish of the offer itself
+    (bench/e2e_latency.py)."""
+    data = {**ActivitySerializer(activity).data, "offered_to": agent.display_name}
+    event = {"type": events.WAITING_CHANGED, "activity": data}
+    queue_id = activity.queue_id
+    transaction.on_commit(lambda: events.publish_rollback_unsafe(queue_member_ids(queue_id), event))
 
 
 def offer_new(offer: Offer) -> None:

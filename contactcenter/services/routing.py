@@ -112,7 +112,7 @@ def offer_create(
     )
     broadcasts.offer_new(offer)
     if activity.state == ActivityState.WAITING:
-        broadcasts.waiting_list(activity.pk, activity.queue_id)
+        broadcasts.waiting_rung(activity, agent)
     _schedule_deadline(offer)
     return offer
 
