@@ -2,6 +2,8 @@
 Contact widget's actions. Pages are fragments the workspace loads into its CRM screen with htmx;
 every change goes through `crm.services`."""
 
+import contextlib
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -68,15 +70,23 @@ def contact_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 contact = services.contact_create(actor=request.user, **form.cleaned_data)
             else:
                 contact = services.contact_update(contact=contact, **form.cleaned_data)
-            if activity is not None:
-                services.activity_link_contact(activity_id=activity.pk, agent=request.agent,
-                                      contact_id=contact.pk)  # fmt: skip
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
+            if activity is not None:
+                _pair(request, activity, contact)
             return _contact_page(request, contact.pk)
     context = {"form": form, "contact": contact, "activity": activity}
     return render(request, "crm/contact_form.html", context)
+
+
+def _pair(request: HttpRequest, activity, contact: Contact) -> None:
+    """Pair the chat the contact was added from. The contact is saved either way: if the chat
+    ended meanwhile, there is nothing left to pair."""
+    with contextlib.suppress(ApplicationError):
+        services.activity_link_contact(
+            activity_id=activity.pk, agent=request.agent, contact_id=contact.pk
+        )
 
 
 def _activity_of(request: HttpRequest, activity_id: str | None):
