@@ -15,7 +15,7 @@ from contactcenter.serializers import ActivityDetailSerializer
 from messaging.models import ExternalIdentity, Provider
 from messaging.policy import reply_window
 from messaging.selectors import identities_to_write_to, templates_of_queue
-from messaging.services.conversations import conversation_start
+from messaging.services.conversations import NEVER_WROTE, conversation_start
 
 RESULTS = 10
 
@@ -68,15 +68,21 @@ def _identity(provider: str, identity_id: str) -> ExternalIdentity | None:
 
 
 def _composer(identity: ExternalIdentity, queue, request: HttpRequest, template_id: str) -> dict:
-    """The window's rules for this customer now, and what the queue offers."""
+    """The window's rules for this customer now (`refusal`: why nothing may be sent), and what
+    the queue offers."""
     values = customer_values(identity, queue, request.agent)
+    window = reply_window(identity, timezone.now())
+    refusal = window.refusal
+    if identity.last_inbound_at is None:
+        refusal = NEVER_WROTE
     templates = list(templates_of_queue(queue.pk))
     approved = [template for template in templates if template.is_whatsapp]
     chosen = next(
         (t for t in approved if str(t.pk) == template_id), approved[0] if approved else None
     )
     return {
-        "window": reply_window(identity, timezone.now()),
+        "window": window,
+        "refusal": refusal,
         "statuses": list(queue.statuses.all()),
         "inserts": [{"name": t.name, "text": fill(t.text, values)} for t in templates],
         "approved": approved,

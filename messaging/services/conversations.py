@@ -29,6 +29,8 @@ from messaging.models import ExternalIdentity, Template
 from messaging.policy import reply_window
 from messaging.services.outbound import check_window, message_send
 
+NEVER_WROTE = "This customer has never written to us on this channel: they must write first."
+
 
 def conversation_start(
     *,
@@ -71,10 +73,7 @@ def _open_and_send(
         ExternalIdentity.objects.select_related("channel_account").filter(pk=identity_id).first()
     )
     if identity is None or identity.last_inbound_at is None:
-        raise ApplicationError(
-            "Only customers who wrote to us on this channel can be written to.",
-            code="never_wrote",
-        )
+        raise ApplicationError(NEVER_WROTE, code="never_wrote")
     membership = (
         QueueMembership.objects.filter(agent=agent, queue_id=queue_id)
         .select_related("queue")

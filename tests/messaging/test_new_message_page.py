@@ -80,3 +80,13 @@ def test_send_needs_the_status_and_then_sends_and_closes(client, agent, whatsapp
     event = json.loads(sent.headers["HX-Trigger"])["cc:conversation"]
     assert (event["sent"], event["activity"]["state"]) == (True, "closed")
     assert Activity.objects.get().status == resolved
+
+
+def test_a_customer_who_never_wrote_is_refused_before_anything_is_typed(client, agent, whatsapp):
+    # given: an identity the CRM knows, but who never wrote (Viber's conversation_started)
+    identity = IdentityFactory(channel_account=whatsapp, last_inbound_at=None)
+    # when
+    page = window(client, provider="whatsapp", identity=identity.pk)
+    # then: the reason, and no Start chat nor Send
+    assert "they must write first" in page
+    assert "Start chat" not in page
