@@ -5,6 +5,7 @@ every change goes through `crm.services`."""
 import contextlib
 
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -142,9 +143,7 @@ def _account_page(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_page
 def account_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     account = get_object_or_404(Account, pk=pk) if pk else None
-    initial = {}
-    if account is not None:
-        initial = {name: getattr(account, name) for name in AccountForm.base_fields}
+    initial = model_to_dict(account, fields=list(AccountForm.base_fields)) if account else {}
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,7 @@ the Ticket widget's actions. Fragments loaded with htmx; every change goes throu
 `tickets.services`."""
 
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -60,10 +61,7 @@ def _ticket_page(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_page
 def ticket_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     ticket = get_object_or_404(Ticket, pk=pk) if pk else None
-    initial = {}
-    if ticket is not None:
-        initial = {name: getattr(ticket, f"{name}_id", None) or getattr(ticket, name)
-                   for name in TicketForm.base_fields}  # fmt: skip
+    initial = model_to_dict(ticket, fields=list(TicketForm.base_fields)) if ticket else {}
     form = TicketForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -90,3 +90,13 @@ def test_the_widgets_filters_combine(client):
     # then
     assert "Theirs" in every and "Someone else&#x27;s" in every
     assert "Theirs" in theirs and "Someone else" not in theirs
+
+
+def test_the_edit_form_comes_filled_in_with_the_ticket(client):
+    contact = ContactFactory(first_name="Jana", last_name="Dvořák")
+    ticket = TicketFactory(title="Broken lid", priority="high", contact=contact)
+    client.force_login(AgentFactory().user)
+    form = client.get(reverse("tickets:ticket-edit", args=[ticket.pk])).content.decode()
+    assert 'value="Broken lid"' in form
+    assert '<option value="high" selected>' in form
+    assert f'<option value="{contact.pk}" selected>' in form
