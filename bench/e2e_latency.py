@@ -3,11 +3,12 @@
 Why: a customer's first message must ring an agent at once. This measures the whole path as it
 is deployed: daphne (`contactcenter.asgi:application`, settings `bench.settings`) acknowledges
 the signed WhatsApp delivery and queues its processing; a Celery worker applies it (a new
-customer: a new activity) and, right after that commit in the same task, routes it: the routing
-transaction creates the offer and serializes `offer.new`, which is published through the channel
-layer once it commits; daphne pushes it to the agent's websocket, where this script's client
-receives it. Each message comes from a new customer at
-a fixed rate, and its latency is the time from the POST to that frame.
+customer: a new activity) and, in the same transaction, routes it: it creates the offer and
+serializes `offer.new` (and the queue's `waiting.changed`), which are published through the
+channel layer once it commits; daphne pushes them to the agents' websockets, where this
+script's client receives them. Each message comes from a new customer at a fixed rate, and its
+latency is the time from the POST to the `offer.new` frame. The servers run with DEBUG off, as
+in production.
 
 The floors are measured the same way, at the same rate, after the webhook series: a bare Redis
 PUBLISH -> SUBSCRIBE round trip, a channel-layer group_send -> the agent's websocket (the last
@@ -69,6 +70,8 @@ MAX_OPEN_CHATS = 10_000  # pending offers count against it: never the limit here
 TARGET_P50_MS = 15.0
 TARGET_P99_MS = 60.0
 PING_EVERY = 25.0  # seconds, as the workspace page pings
+# The servers run as deployed: DEBUG off (no query log), so a secret key of the run's own.
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}
 TRACED_TASKS = {"messaging.tasks.webhook_event_process": "webhook"}
 
 
@@ -102,9 +105,9 @@ def _first_arg(args, kwargs) -> object:
 def install_probes(*, worker: bool) -> None:
     """Stamp the path's stages: the webhook task published (any process), received by the
     worker's consumer, started and finished in a pool process; routing of the new activity
-    (`activity_route`, called on commit inside the task) started and returned; `offer.new`
-    serialized (in the routing transaction) and before and after its publish (after the commit:
-    Redis INCR + group_send)."""
+    (`activity_route_new`, called by `message_ingest` in its transaction) started and
+    returned; `offer.new` serialized and before and after its publish with the queue's
+    `waiting.changed` (after the commit: Redis INCR + group_send)."""
     from celery import signals
 
     def published(sender=None, headers=None, body=None, **_) -> None:
@@ -136,18 +139,18 @@ def install_probes(*, worker: bool) -> None:
     signals.task_postrun.connect(finished, weak=False)
 
     from contactcenter import broadcasts, events
-    from contactcenter.services import activities
+    from messaging.services import webhooks
 
-    route = activities.activity_route  # what `_route_new` calls, by this module's name
+    route = webhooks.activity_route_new  # what `message_ingest` calls, by this module's name
 
-    def traced_route(*, activity_id):
-        _stamp("route.start", activity_id)
+    def traced_route(activity):
+        _stamp("route.start", activity.pk)
         try:
-            return route(activity_id=activity_id)
+            return route(activity)
         finally:
-            _stamp("route.done", activity_id)
+            _stamp("route.done", activity.pk)
 
-    activities.activity_route = traced_route
+    webhooks.activity_route_new = traced_route
 
     serialize = broadcasts.offer_new
 
@@ -157,18 +160,19 @@ def install_probes(*, worker: bool) -> None:
 
     broadcasts.offer_new = traced_offer_new
 
-    publish = events.publish_rollback_unsafe
+    publish = events.publish_all_rollback_unsafe
 
-    def traced_publish(agent_ids, event):
-        offer = event.get("offer") if event.get("type") == events.OFFER_NEW else None
-        activity_id = (offer or {}).get("activity", {}).get("id")
+    def traced_publish(batch):
+        batch = list(batch)
+        offers = [e["offer"] for _, e in batch if e.get("type") == events.OFFER_NEW]
+        activity_id = offers[0]["activity"]["id"] if offers else None
         _stamp("offer.publish", activity_id)
         try:
-            return publish(agent_ids, event)
+            return publish(batch)
         finally:
             _stamp("offer.sent", activity_id)
 
-    events.publish_rollback_unsafe = traced_publish
+    events.publish_all_rollback_unsafe = traced_publish
 
 
 def worker_main() -> None:
@@ -852,16 +856,15 @@ PATH = [
     ("daphne: POST -> processing task queued (view, commit)", "send", "webhook.published"),
     ("queue wait + broker hop -> worker consumer has it", "webhook.published", "webhook.received"),
     ("pool: -> task starts in a worker process", "webhook.received", "webhook.start"),
-    ("apply webhook: parse, store, commit (-> routing)", "webhook.start", "route.start"),
-    ("routing: lock, find and claim agent, insert offer", "route.start", "offer.created"),
-    ("routing: event rows, serialize offer.new", "offer.created", "offer.serialized"),
-    ("routing: rest of txn, commit", "offer.serialized", "offer.publish"),
-    ("publish offer.new (INCR, group_send on the loop)", "offer.publish", "offer.sent"),
+    ("apply webhook: parse, store (-> routing)", "webhook.start", "route.start"),
+    ("routing: find and claim agent, insert offer", "route.start", "offer.created"),
+    ("routing: event row, serialize offer.new", "offer.created", "offer.serialized"),
+    ("rest of the transaction, commit", "offer.serialized", "offer.publish"),
+    ("publish offer.new + waiting.changed (INCR, group_send)", "offer.publish", "offer.sent"),
     ("channel layer -> daphne -> websocket frame", "offer.sent", "ws"),
 ]
 BESIDE = [
-    ("routing after the publish (waiting.changed, ETA)", "offer.sent", "route.done"),
-    ("webhook task after routing", "route.done", "webhook.done"),
+    ("webhook task after the publish", "offer.sent", "webhook.done"),
     ("HTTP 200 seen by the client", "send", "ack"),
 ]
 
@@ -1020,7 +1023,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stages_dir = scratch / "stages"
         stages_dir.mkdir()
         database_url, redis_url, embedded = prepare_backends(stack, scratch)
-        env = {**server_env(database_url, redis_url), STAGES_ENV: str(stages_dir)}
+        env = {**server_env(database_url, redis_url), **PRODUCTION, STAGES_ENV: str(stages_dir)}
         migrate(env)
         setup_django({k: v for k, v in env.items() if k != STAGES_ENV})
         seeded = seed(args.agents)
@@ -1028,7 +1031,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stack.callback(reset_redis, redis_url)
 
         print(f"end-to-end latency: {os.cpu_count()} cores, shared by daphne, the worker, the "
-              "backends and this client. DEBUG=1 as `make run`.")  # fmt: skip
+              "backends and this client. DEBUG off, as in production.")  # fmt: skip
         print(describe_backends(database_url, redis_url, embedded))
         print(
             f"load: {args.messages} messages from new customers at {args.rate:g}/s "

@@ -7,7 +7,7 @@ Services call these inside their transaction; nothing is read or sent unless it 
 from django.db import transaction
 
 from contactcenter import events
-from contactcenter.models import Activity, Agent, Offer
+from contactcenter.models import ActivityState, Offer
 from contactcenter.selectors import (
     activities_in_detail,
     activity_with_offered_to,
@@ -52,23 +52,24 @@ def waiting_list(activity_id: int, queue_id: int) -> None:
     transaction.on_commit(send)
 
 
-def waiting_rung(activity: Activity, agent: Agent) -> None:
-    """waiting.changed for a waiting activity routing has just offered to `agent`, serialized
-    now from the rows the routing transaction holds locked, as `offer_new` is: re-reading it
-    after the commit took the worker longer than the publish of the offer itself
-    (bench/e2e_latency.py)."""
-    data = {**ActivitySerializer(activity).data, "offered_to": agent.display_name}
-    event = {"type": events.WAITING_CHANGED, "activity": data}
-    queue_id = activity.queue_id
-    transaction.on_commit(lambda: events.publish_rollback_unsafe(queue_member_ids(queue_id), event))
-
-
 def offer_new(offer: Offer) -> None:
-    """offer.new, serialized now from the rows the routing transaction holds locked (what it
-    commits): re-reading the offer's eight tables after the commit cost more than the rest of
-    routing (bench/e2e_latency.py)."""
-    event = {"type": events.OFFER_NEW, "offer": OfferSerializer(offer).data}
-    events.publish_on_commit([offer.agent_id], event)
+    """offer.new to the agent it rings and, while the activity waits, waiting.changed (now
+    `offered_to` that agent) to the queue's members: serialized now, from the rows the routing
+    transaction holds locked (what it commits), and sent in one publish after the commit.
+    Re-reading the offer's eight tables after the commit cost more than the rest of routing,
+    and two publishes twice the round trips (bench/e2e_latency.py)."""
+    data = OfferSerializer(offer).data
+    ring = ([offer.agent_id], {"type": events.OFFER_NEW, "offer": data})
+    activity = offer.activity
+    if activity.state != ActivityState.WAITING:
+        transaction.on_commit(lambda: events.publish_all_rollback_unsafe([ring]))
+        return
+    rung = {**data["activity"], "offered_to": offer.agent.display_name}
+    waiting = {"type": events.WAITING_CHANGED, "activity": rung}
+    queue_id = activity.queue_id
+    transaction.on_commit(
+        lambda: events.publish_all_rollback_unsafe([ring, (queue_member_ids(queue_id), waiting)])
+    )
 
 
 def offer_decided(event_type: str, *, offer_id: int, activity_id: int, agent_id: int) -> None:

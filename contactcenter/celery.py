@@ -1,8 +1,13 @@
-"""The Celery app: broker and result backend on the same Redis as everything else (settings)."""
+"""The Celery app: its broker on the same Redis as everything else (settings).
+
+No result backend: every task's outcome is in the database. A backend cost each webhook
+delivery a new Redis client, for the result nobody reads (Celery keeps one per thread, and
+daphne runs each request in a thread of its own; bench/e2e_latency.py)."""
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
 
@@ -11,3 +16,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The simulator's webhook deliveries: a package inside an app, which autodiscovery misses.
 app.autodiscover_tasks(["messaging.simulator"])
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _connections_back(task=None, **_) -> None:
+    """Around each task, as around each request: a connection that failed or is past its age
+    goes (back to the pool, with PostgreSQL), so no task inherits a broken one. Not around a
+    task run eagerly: it runs inside its caller's transaction."""
+    if task is not None and not task.request.is_eager:
+        close_old_connections()

@@ -130,5 +130,4 @@ def redis_settings(redis_url: str) -> dict:
             }
         },
         "CELERY_BROKER_URL": celery_url,
-        "CELERY_RESULT_BACKEND": celery_url,
     }

@@ -92,14 +92,22 @@ def publish_on_commit(agent_ids: Iterable[int], event: dict) -> None:
 
 def publish_rollback_unsafe(agent_ids: Iterable[int], event: dict) -> None:
     """Send `event` now, each copy with the agent's next event id."""
-    recipients = list(agent_ids)
+    publish_all_rollback_unsafe([(agent_ids, event)])
+
+
+def publish_all_rollback_unsafe(batch: Iterable[tuple[Iterable[int], dict]]) -> None:
+    """Send several events now, in order, each copy with its agent's next event id: one Redis
+    round trip for all the ids and one hand-over to the publisher loop."""
+    copies = [(agent_id, event) for agent_ids, event in batch for agent_id in agent_ids]
+    if not copies:
+        return
     pipeline = redis_client().pipeline(transaction=False)
-    for agent_id in recipients:
+    for agent_id, _ in copies:
         pipeline.incr(_counter_key(agent_id))
     event_ids = pipeline.execute()
     messages = [
         (agent_group(agent_id), {"type": "cc.event", "event": {**event, "event_id": event_id}})
-        for agent_id, event_id in zip(recipients, event_ids, strict=True)
+        for (agent_id, event), event_id in zip(copies, event_ids, strict=True)
     ]
     future = asyncio.run_coroutine_threadsafe(_group_send_all(messages), _publisher_loop())
     future.result(timeout=PUBLISH_TIMEOUT)

@@ -43,11 +43,11 @@ def agent_for_update(agent_id: int) -> Agent | None:
     return Agent.objects.filter(pk=agent_id).select_for_update(of=("self",), no_key=True).first()
 
 
-def agent_claim(agent_id: int) -> Agent | None:
-    """Routing's claim: the agent locked, or None when another transaction holds them (they
-    are being changed; the next routing pass or sweep tries them again)."""
-    queryset: QuerySet[Agent] = Agent.objects.filter(pk=agent_id)
-    return queryset.select_for_update(of=("self",), no_key=True, skip_locked=True).first()
+def agent_claim(candidates: QuerySet[Agent]) -> Agent | None:
+    """Routing's claim: the first of `candidates` (in their order) that no other transaction
+    holds, locked; None when there is none (those held are being changed: the next routing
+    pass or sweep tries them again)."""
+    return candidates.select_for_update(of=("self",), no_key=True, skip_locked=True).first()
 
 
 def open_pause_for_update(agent: Agent) -> Pause | None:

@@ -105,7 +105,6 @@ REDIS_URL = _redis["REDIS_URL"]
 CACHES = _redis["CACHES"]
 CHANNEL_LAYERS = _redis["CHANNEL_LAYERS"]
 CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
-CELERY_RESULT_BACKEND = _redis["CELERY_RESULT_BACKEND"]
 
 # Where the product is reached from outside: webhook URLs shown to supervisors, and the signed
 # file links Messenger, Instagram and Viber fetch our attachments from.
@@ -138,10 +137,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Celery's Django fixup closes every database connection after each task unless this is set,
+# and in a prefork worker the whole pool too: each task then paid for two new PostgreSQL
+# connections (bench/e2e_latency.py). Set beyond reach; `contactcenter.celery` gives each
+# task's connection back to the pool instead, as Django does after a request.
+CELERY_DB_REUSE_MAX = 2**62
 # Periodic sweeps, by task name.
 # Sweeps behind the timers: each catches what a lost task missed, through the same service.
 CELERY_BEAT_SCHEDULE = {

@@ -24,7 +24,7 @@ def message_by_id_for_update(message_id: int) -> Message | None:
 def webhook_event_for_update(event_id: int) -> WebhookEvent | None:
     return (
         WebhookEvent.objects.filter(pk=event_id)
-        .select_related("channel_account")
+        .select_related("channel_account__queue")
         .select_for_update(of=("self",), no_key=True)
         .first()
     )

@@ -34,5 +34,5 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         override_settings(**redis_settings(server.url)),
     ):
         celery_url = redis_settings(server.url)["CELERY_BROKER_URL"]
-        celery_app.conf.update(broker_url=celery_url, result_backend=celery_url)
+        celery_app.conf.update(broker_url=celery_url)
         yield server.url

@@ -4,11 +4,9 @@ Each public service locks the activity (`lock_objects`), checks the actor may ac
 records an `ActivityEvent` (the chat's history) and publishes on commit.
 """
 
-import logging
 from datetime import datetime
-from functools import partial
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -23,28 +21,27 @@ from contactcenter.models import (
     Agent,
     EventKind,
     Participant,
+    Queue,
     QueueMembership,
 )
 from contactcenter.selectors import participant_ids
 from contactcenter.services.offers import activity_open_for, offer_revoke_pending
-from contactcenter.services.routing import activity_route
 from contactcenter.tasks import activity_resume_due as activity_resume_due_task
 from contactcenter.tasks import agent_route as agent_route_task
 
-logger = logging.getLogger(__name__)
-
 
 def activity_create_waiting(
-    *, queue_id: int, channel_account, identity, title: str, customer_message_at: datetime
+    *, queue: Queue, channel_account, identity, title: str, customer_message_at: datetime
 ) -> Activity:
-    """Open a new activity waiting in the queue for a customer who just wrote, record
-    `queued`, and ask routing to offer it once the transaction commits.
+    """Open a new activity waiting in the queue for a customer who just wrote, and record
+    `queued`. The caller rings an agent for it (`routing.activity_route_new`) once it has
+    stored what the notification shows.
 
     Caller holds a transaction. The database allows one activity that is not closed per
     identity: a concurrent creation raises IntegrityError, and the caller retries to find it.
     """
     activity = Activity.objects.create(
-        queue_id=queue_id,
+        queue=queue,
         channel_account=channel_account,
         identity=identity,
         title=title,
@@ -53,21 +50,7 @@ def activity_create_waiting(
         awaiting_reply_since=customer_message_at,
     )
     ActivityEvent.objects.create(activity=activity, kind=EventKind.QUEUED)
-    transaction.on_commit(partial(_route_new, activity.pk, queue_id))
     return activity
-
-
-def _route_new(activity_id: int, queue_id: int) -> None:
-    """Right after the new activity commits, in the same process: ring an agent at once (a
-    second task would queue behind the webhook backlog, measured in bench/e2e_latency.py), or
-    show it on the waiting list. A failure here is left to the routing sweep."""
-    try:
-        offer = activity_route(activity_id=activity_id)
-    except DatabaseError:
-        logger.exception("routing new activity %s failed; the sweep retries it", activity_id)
-        offer = None
-    if offer is None:
-        broadcasts.waiting_list(activity_id, queue_id)
 
 
 def activity_note_customer_message(*, activity: Activity, sent_at: datetime) -> None:

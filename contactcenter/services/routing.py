@@ -10,7 +10,7 @@ agent's load (an offer, a take from the waiting list, a resume) holds that lock.
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -34,7 +34,8 @@ from contactcenter.tasks import offer_expire as offer_expire_task
 
 logger = logging.getLogger(__name__)
 
-# How many of the best candidates a router tries to claim before leaving the activity waiting.
+# How many agents a router claims, and finds no longer eligible, before leaving the activity
+# waiting.
 CLAIM_ATTEMPTS = 5
 
 
@@ -60,6 +61,30 @@ def route_next(activity: Activity, *, passing_over: Agent | None = None) -> Offe
         or activity.offers.filter(outcome=OfferOutcome.PENDING).exists()
     ):
         return None
+    return _ring_best(activity, passing_over=passing_over)
+
+
+def activity_route_new(activity: Activity) -> Offer | None:
+    """Ring an agent for a waiting activity that the caller's transaction has just created.
+
+    In that transaction, so the customer's first message and its notification commit together
+    and nothing is read back after the commit (a second transaction doubled the worker's time
+    per new customer, bench/e2e_latency.py). No other transaction can see the new row, so it
+    needs no lock and rings nobody yet. Inside a savepoint: should routing fail, the activity
+    still commits, waiting, and the routing sweep rings someone for it.
+    """
+    try:
+        with transaction.atomic():
+            offer = _ring_best(activity)
+    except DatabaseError:
+        logger.exception("routing new activity %s failed; the sweep retries it", activity.pk)
+        offer = None
+    if offer is None:
+        broadcasts.waiting_list(activity.pk, activity.queue_id)
+    return offer
+
+
+def _ring_best(activity: Activity, *, passing_over: Agent | None = None) -> Offer | None:
     agent = claim_agent(queue=activity.queue, activity=activity, passing_over=passing_over)
     if agent is None:
         return None
@@ -69,14 +94,19 @@ def route_next(activity: Activity, *, passing_over: Agent | None = None) -> Offe
 def claim_agent(
     *, queue: Queue, activity: Activity, passing_over: Agent | None = None
 ) -> Agent | None:
-    """The best eligible agent, locked; eligibility is checked again once the lock is held."""
+    """The best eligible agent that no other transaction holds, locked in the same query.
+
+    Eligibility is checked again once the lock is held: the locking query judged it on a
+    snapshot taken before the lock, which misses what the agent's previous holder committed in
+    between (an offer that fills their last free place)."""
     eligible = eligible_agents(queue=queue, activity=activity)
     if passing_over is not None:
         eligible = eligible.exclude(pk=passing_over.pk)
-    for agent_id in list(eligible.values_list("pk", flat=True)[:CLAIM_ATTEMPTS]):
-        agent = agent_claim(agent_id)
-        if agent and eligible.filter(pk=agent_id).exists():
+    for _ in range(CLAIM_ATTEMPTS):
+        agent = agent_claim(eligible)
+        if agent is None or eligible.filter(pk=agent.pk).exists():
             return agent
+        eligible = eligible.exclude(pk=agent.pk)  # our own lock would not skip them
     return None
 
 
@@ -111,8 +141,6 @@ def offer_create(
         data={"offer": offer.pk, "kind": kind},
     )
     broadcasts.offer_new(offer)
-    if activity.state == ActivityState.WAITING:
-        broadcasts.waiting_rung(activity, agent)
     _schedule_deadline(offer)
     return offer
 

@@ -23,6 +23,7 @@ from contactcenter.services.activities import (
     activity_note_customer_message,
 )
 from contactcenter.services.reminders import reminders_after_customer_message
+from contactcenter.services.routing import activity_route_new
 from crm.services import activity_pair_new
 from messaging import broadcasts
 from messaging.connectors import connector_for
@@ -181,7 +182,7 @@ def message_ingest(
     needed); returns the message (None for a duplicate) and the id of a new activity.
 
     Caller holds a transaction and applies the delivery again on IntegrityError (see
-    `webhook_delivery_apply`).
+    `webhook_event_process`).
     """
     if Message.objects.filter(
         channel_account=account, provider_message_id=inbound.provider_message_id
@@ -197,7 +198,7 @@ def message_ingest(
     if activity is None:
         identity = _identity_seen(account, inbound)
         activity = activity_create_waiting(
-            queue_id=account.queue_id,
+            queue=account.queue,
             channel_account=account,
             identity=identity,
             title=identity.display_name or identity.provider_user_id,
@@ -218,7 +219,8 @@ def message_ingest(
         provider_message_id=inbound.provider_message_id,
         provider_timestamp=inbound.sent_at,
     )
-    broadcasts.message_new(message)
+    if new_activity is None:
+        broadcasts.message_new(message)  # nobody takes part in a new activity yet
     reminders_after_customer_message(activity=activity, sent_at=inbound.sent_at)
     for attachment in inbound.attachments:
         stored = Attachment.objects.create(
@@ -232,6 +234,8 @@ def message_ingest(
             source_url=attachment.url,
         )
         attachment_download.delay_on_commit(stored.id)
+    if new_activity is not None:
+        activity_route_new(activity)  # last: it holds the agent it rings until the commit
     return message, new_activity
 
 

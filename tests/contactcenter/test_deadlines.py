@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +25,7 @@ from tests.e2e import servers
 from tests.factories import ActivityFactory, OfferFactory, QueueFactory
 from tests.processes import STRONG_SECRET, product_environ
 from tests.waiting import wait_for
+from tests.workers import celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +69,7 @@ def beat(django_db_setup, redis_url, tmp_path_factory) -> Iterator[None]:
 @pytest.fixture
 def worker(beat) -> Iterator[None]:
     """A real worker, in this process, on the suite's Redis and the test database."""
-    with start_worker(celery_app, pool="solo", perform_ping_check=False):
+    with celery_worker():
         yield
 
 

@@ -6,11 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
-from contactcenter.celery import app as celery_app
 from tests.e2e.servers import daphne, free_port, use_simulator_at
+from tests.workers import celery_worker
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
@@ -65,5 +64,5 @@ def worker(asgi_server, settings) -> Iterator[str]:
     """A real Celery worker in this process, for the browser's server: it applies webhooks,
     sends replies through the simulator and runs the deadlines. Yields the server's URL."""
     use_simulator_at(settings, asgi_server)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False):
+    with celery_worker():
         yield asgi_server

@@ -1,9 +1,7 @@
 """Delivery with a real Celery worker, receipts in any order, and inbound media downloads."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from contactcenter.celery import app
 from messaging.models import Attachment, DeliveryStatus, Message
 from messaging.services.media import attachment_download
 from messaging.services.outbound import message_deliver, message_send
@@ -14,6 +12,7 @@ from tests.factories import ChannelAccountFactory
 from tests.messaging import payloads
 from tests.messaging.helpers import WA_ACCEPTED, customer, post_webhook
 from tests.waiting import wait_for
+from tests.workers import celery_worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,7 +31,7 @@ def test_a_send_that_gets_429_twice_then_200_is_delivered_once(provider_api):
     provider_api.answer(429, rate_limited)
     provider_api.answer(200, WA_ACCEPTED)
     # when: a real worker runs the delivery task with its retries and backoff
-    with start_worker(app, pool="solo", perform_ping_check=False):
+    with celery_worker():
         [message] = message_send(activity=activity, author=activity.owner, text="hello")
         wait_for(lambda: Message.objects.get(pk=message.pk).status != DeliveryStatus.QUEUED)
     # then

@@ -14,11 +14,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.urls import reverse
 
-from contactcenter.celery import app as celery_app
 from contactcenter.demo import load_demo
 from contactcenter.exceptions import ApplicationError
 from messaging import http
@@ -47,6 +45,7 @@ from tests.factories import ChannelAccountFactory, IdentityFactory
 from tests.messaging.helpers import customer, process_kept_deliveries
 from tests.processes import STRONG_SECRET, product_environ
 from tests.waiting import wait_for
+from tests.workers import celery_worker
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -657,7 +656,7 @@ def live(site, settings) -> Iterator[str]:
     """This process (where the worker runs) sends to the simulator under daphne, and the
     simulator's webhooks go to daphne too."""
     use_simulator_at(settings, site)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False):
+    with celery_worker():
         yield site
 
 
