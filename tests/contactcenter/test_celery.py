@@ -2,16 +2,33 @@
 
 import threading
 
+import pytest
 from celery import shared_task
+from django.db import connection
 
 from contactcenter.celery import app
+from contactcenter.models import Queue
 from tests.workers import celery_worker
 
 _ran = threading.Event()
+_counted: list[int] = []
 
 
 @shared_task(ignore_result=True)
 def _mark_ran() -> None:
+    _ran.set()
+
+
+@shared_task(ignore_result=True)
+def _lose_the_connection() -> None:
+    """What a database restart does to a worker's connection, behind Django's back."""
+    connection.ensure_connection()
+    connection.connection.close()
+
+
+@shared_task(ignore_result=True)
+def _count_queues() -> None:
+    _counted.append(Queue.objects.count())
     _ran.set()
 
 
@@ -20,6 +37,17 @@ def test_a_real_worker_runs_a_task_sent_through_redis():
     with celery_worker():
         _mark_ran.delay()
         assert _ran.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_after_one_whose_connection_broke_gets_a_working_one():
+    _ran.clear()
+    _counted.clear()
+    with celery_worker():
+        _lose_the_connection.delay()
+        _count_queues.delay()
+        assert _ran.wait(timeout=10)
+    assert _counted == [0]
 
 
 def test_tasks_are_acknowledged_late_and_travel_as_json():
