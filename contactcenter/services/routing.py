@@ -75,7 +75,7 @@ def activity_route_new(activity: Activity) -> Offer | None:
     """
     try:
         with transaction.atomic():
-            offer = _ring_best(activity)
+            offer = _ring_best(activity, new=True)
     except DatabaseError:
         logger.exception("routing new activity %s failed; the sweep retries it", activity.pk)
         offer = None
@@ -84,22 +84,24 @@ def activity_route_new(activity: Activity) -> Offer | None:
     return offer
 
 
-def _ring_best(activity: Activity, *, passing_over: Agent | None = None) -> Offer | None:
-    agent = claim_agent(queue=activity.queue, activity=activity, passing_over=passing_over)
+def _ring_best(
+    activity: Activity, *, passing_over: Agent | None = None, new: bool = False
+) -> Offer | None:
+    agent = claim_agent(queue=activity.queue, activity=activity, passing_over=passing_over, new=new)
     if agent is None:
         return None
     return offer_create(activity=activity, agent=agent, kind=OfferKind.ROUTE)
 
 
 def claim_agent(
-    *, queue: Queue, activity: Activity, passing_over: Agent | None = None
+    *, queue: Queue, activity: Activity, passing_over: Agent | None = None, new: bool = False
 ) -> Agent | None:
     """The best eligible agent that no other transaction holds, locked in the same query.
 
     Eligibility is checked again once the lock is held: the locking query judged it on a
     snapshot taken before the lock, which misses what the agent's previous holder committed in
     between (an offer that fills their last free place)."""
-    eligible = eligible_agents(queue=queue, activity=activity)
+    eligible = eligible_agents(queue=queue, activity=activity, new=new)
     if passing_over is not None:
         eligible = eligible.exclude(pk=passing_over.pk)
     for _ in range(CLAIM_ATTEMPTS):
