@@ -59,16 +59,18 @@ def offer_new(offer: Offer) -> None:
     Re-reading the offer's eight tables after the commit cost more than the rest of routing,
     and two publishes twice the round trips (bench/e2e_latency.py)."""
     data = OfferSerializer(offer).data
-    ring = ([offer.agent_id], {"type": events.OFFER_NEW, "offer": data})
+    ring = {"type": events.OFFER_NEW, "offer": data}
     activity = offer.activity
     if activity.state != ActivityState.WAITING:
-        transaction.on_commit(lambda: events.publish_all_rollback_unsafe([ring]))
+        events.publish_on_commit([offer.agent_id], ring)
         return
     rung = {**data["activity"], "offered_to": offer.agent.display_name}
     waiting = {"type": events.WAITING_CHANGED, "activity": rung}
-    queue_id = activity.queue_id
+    agent_id, queue_id = offer.agent_id, activity.queue_id
     transaction.on_commit(
-        lambda: events.publish_all_rollback_unsafe([ring, (queue_member_ids(queue_id), waiting)])
+        lambda: events.publish_all_rollback_unsafe(
+            [([agent_id], ring), (queue_member_ids(queue_id), waiting)]
+        )
     )
 
 
