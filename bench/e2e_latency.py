@@ -1,7 +1,7 @@
 """End-to-end latency: a signed webhook in, the offer out on an agent's real websocket.
 
 Why: a customer's first message must ring an agent at once. This measures the whole path as it
-is deployed: daphne (`contactcenter.asgi:application`, settings `bench.settings`) acknowledges
+is deployed: daphne (`config.asgi:application`, settings `bench.settings`) acknowledges
 the signed WhatsApp delivery and queues its processing; a Celery worker applies it (a new
 customer: a new activity) and, in the same transaction, routes it: it creates the offer and
 serializes `offer.new` (and the queue's `waiting.changed`), which are published through the
@@ -105,7 +105,7 @@ def _first_arg(args, kwargs) -> object:
 def install_probes(*, worker: bool) -> None:
     """Stamp the path's stages: the webhook task published (any process), received by the
     worker's consumer, started and finished in a pool process; routing of the new activity
-    (`activity_route_new`, called by `message_ingest` in its transaction) started and
+    (`activity_route_new`, called by `activity_customer_wrote` in its transaction) started and
     returned; `offer.new` serialized and before and after its publish with the queue's
     `waiting.changed` (after the commit: Redis INCR + group_send)."""
     from celery import signals
@@ -139,9 +139,9 @@ def install_probes(*, worker: bool) -> None:
     signals.task_postrun.connect(finished, weak=False)
 
     from contactcenter import broadcasts, events
-    from messaging.services import webhooks
+    from contactcenter.services import intake
 
-    route = webhooks.activity_route_new  # what `message_ingest` calls, by this module's name
+    route = intake.activity_route_new  # what `activity_customer_wrote` calls, by this name
 
     def traced_route(activity):
         _stamp("route.start", activity.pk)
@@ -150,7 +150,7 @@ def install_probes(*, worker: bool) -> None:
         finally:
             _stamp("route.done", activity.pk)
 
-    webhooks.activity_route_new = traced_route
+    intake.activity_route_new = traced_route
 
     serialize = broadcasts.offer_new
 
@@ -181,7 +181,7 @@ def worker_main() -> None:
 
     django.setup()
     install_probes(worker=True)
-    from contactcenter.celery import app
+    from config.celery import app
 
     app.worker_main(argv=["worker", *sys.argv[1:]])
 
@@ -217,7 +217,7 @@ def prepare_backends(stack: contextlib.ExitStack, scratch: Path) -> tuple[str, s
     redis_url = os.environ.get("REDIS_URL", "")
     if redis_url:
         return database_url, redis_url, False
-    from contactcenter.embedded_redis import EmbeddedRedis
+    from config.embedded_redis import EmbeddedRedis
 
     return database_url, stack.enter_context(EmbeddedRedis(scratch / "redis.sock")).url, True
 
@@ -344,7 +344,7 @@ def daphne(env: dict[str, str], log_dir: Path) -> Iterator[tuple[int, int]]:
     port = free_port()
     log = log_dir / "daphne.log"
     command = [*_wrapped("daphne_main"), "-b", "127.0.0.1", "-p", str(port),
-               "contactcenter.asgi:application"]  # fmt: skip
+               "config.asgi:application"]  # fmt: skip
     with log.open("a") as output:
         server = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT

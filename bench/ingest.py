@@ -3,7 +3,7 @@
 Why: providers retry every delivery that is slow or fails, and Meta sends retries to every
 subscribed app, so the webhook must keep up with bursts and store each message exactly once.
 This script measures both on the product as it is deployed: daphne serving
-`contactcenter.asgi:application` (settings `bench.settings`), on PostgreSQL and Redis when
+`config.asgi:application` (settings `bench.settings`), on PostgreSQL and Redis when
 DATABASE_URL / REDIS_URL are set, else on a fresh SQLite file (var/bench.sqlite3) and a private
 embedded Redis. The same load against a bare Django view under the same server gives the
 ceiling (DESIGN.md: about 900 req/s on 2 cores); the target is ingest >= half of it.
@@ -273,7 +273,7 @@ def daphne(count: int, env: dict[str, str], log_dir: Path) -> Iterator[Servers]:
             port = free_port()
             logs.append(log_dir / f"daphne-{port}.log")
             command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                       "contactcenter.asgi:application"]  # fmt: skip
+                       "config.asgi:application"]  # fmt: skip
             with logs[-1].open("a") as output:
                 started.append(
                     subprocess.Popen(
@@ -298,7 +298,7 @@ def daphne(count: int, env: dict[str, str], log_dir: Path) -> Iterator[Servers]:
 @contextlib.contextmanager
 def celery_worker(env: dict[str, str], log_dir: Path) -> Iterator[int]:
     """One Celery worker process as the Procfile starts it: it applies the kept deliveries."""
-    command = [sys.executable, "-m", "celery", "-A", "contactcenter", "worker",
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker",
                "--loglevel=WARNING", "--concurrency=1",
                "--without-gossip", "--without-mingle"]  # fmt: skip
     with (log_dir / "worker.log").open("a") as output:
@@ -702,7 +702,7 @@ def prepare_backends(stack: contextlib.ExitStack, scratch: Path) -> tuple[str, s
     redis_url = os.environ.get("REDIS_URL", "")
     if redis_url:
         return database_url, redis_url, False
-    from contactcenter.embedded_redis import EmbeddedRedis
+    from config.embedded_redis import EmbeddedRedis
 
     return database_url, stack.enter_context(EmbeddedRedis(scratch / "redis.sock")).url, True
 

@@ -5,6 +5,6 @@ DATABASE_POOL_SIZE choose the backends exactly as they do in production. bench/i
 runs with DEBUG=1, as `make run` does, so the development SECRET_KEY applies.
 """
 
-from contactcenter.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"

@@ -18,5 +18,5 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
-    path("", include("contactcenter.urls")),
+    path("", include("config.urls")),
 ]

@@ -1,7 +1,0 @@
-from contactcenter import asyncio_compat
-
-asyncio_compat.install()
-
-from contactcenter.celery import app as celery_app  # noqa: E402  (after the fix above)
-
-__all__ = ["celery_app"]

@@ -1,28 +1,13 @@
-"""Everything under /api/v1/; each app adds its routes here."""
+"""The core's routes under /api/v1/ (each app has its own module; config/urls.py includes them)."""
 
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from contactcenter import action_apis
 from contactcenter.apis import ActivityEventListApi, MeApi, QueueViewSet
-from crm.apis import AccountViewSet, ActivityContactApi, ContactViewSet
-from messaging.apis import (
-    ActivityEarlierApi,
-    ActivityMessagesApi,
-    AttachmentDownloadApi,
-    ChannelAccountViewSet,
-    IdentityViewSet,
-    MessageRetryApi,
-)
-from tickets.apis import ActivityTicketApi, TicketViewSet
 
 router = DefaultRouter()
 router.register("queues", QueueViewSet, basename="queue")
-router.register("channel-accounts", ChannelAccountViewSet, basename="channel-account")
-router.register("identities", IdentityViewSet, basename="identity")
-router.register("accounts", AccountViewSet, basename="account")
-router.register("contacts", ContactViewSet, basename="contact")
-router.register("tickets", TicketViewSet, basename="ticket")
 
 # The agent's actions, one view per action (contactcenter/action_apis.py).
 agent_actions = [
@@ -92,16 +77,6 @@ agent_actions = [
         action_apis.ActivityCloseApi.as_view(),
         name="api-activity-close",
     ),
-    path(
-        "activities/<int:activity_id>/contact/",
-        ActivityContactApi.as_view(),
-        name="api-activity-contact",
-    ),
-    path(
-        "activities/<int:activity_id>/ticket/",
-        ActivityTicketApi.as_view(),
-        name="api-activity-ticket",
-    ),
     path("workspace/", action_apis.WorkspaceApi.as_view(), name="api-workspace"),
     path("colleagues/", action_apis.ColleagueListApi.as_view(), name="api-colleagues"),
     path("pause-reasons/", action_apis.PauseReasonListApi.as_view(), name="api-pause-reasons"),
@@ -121,26 +96,6 @@ agent_actions = [
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
-    path(
-        "activities/<int:activity_id>/messages/",
-        ActivityMessagesApi.as_view(),
-        name="api-activity-messages",
-    ),
-    path(
-        "activities/<int:activity_id>/earlier/",
-        ActivityEarlierApi.as_view(),
-        name="api-activity-earlier",
-    ),
-    path(
-        "messages/<int:message_id>/retry/",
-        MessageRetryApi.as_view(),
-        name="api-message-retry",
-    ),
-    path(
-        "attachments/<int:attachment_id>/download/",
-        AttachmentDownloadApi.as_view(),
-        name="api-attachment-download",
-    ),
     *agent_actions,
     *router.urls,
 ]

@@ -1,6 +1,7 @@
 """REST endpoints of the core: the current agent, the queues, an activity's history."""
 
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
@@ -10,10 +11,14 @@ from rest_framework.views import APIView
 
 from contactcenter.models import ActivityEvent, Agent, Queue, QueueMembership, Status
 from contactcenter.permissions import is_supervisor
-from contactcenter.selectors import agent_for_user, events_of, queues_visible_to
+from contactcenter.selectors import (
+    activities_visible_to,
+    agent_for_user,
+    events_of,
+    queues_visible_to,
+)
 from contactcenter.serializers import ActivityEventSerializer
 from contactcenter.services.configuration import queue_create, queue_delete, queue_update
-from messaging.selectors import activity_get
 
 
 class QueueMembershipSerializer(serializers.ModelSerializer):
@@ -123,4 +128,6 @@ class ActivityEventListApi(generics.ListAPIView):
     filterset_class = ActivityEventFilter
 
     def get_queryset(self):
-        return events_of(activity_get(user=self.request.user, activity_id=self.kwargs["pk"]))
+        return events_of(
+            get_object_or_404(activities_visible_to(self.request.user), pk=self.kwargs["pk"])
+        )

@@ -1,13 +1,17 @@
 """Demo data for `make run` and `manage.py demo`: created when missing, never duplicated.
 
-Running it again adds what is missing and leaves what is there (including changed passwords).
+The core loads its own (statuses, pause reasons, queues, the supervisor and the agents), then
+each app's loader (`demo_loader_register`, from its `AppConfig.ready`), in the order the apps
+start. Running it again adds what is missing and leaves what is there (including changed
+passwords).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db import transaction
 
 from contactcenter.models import (
@@ -19,8 +23,6 @@ from contactcenter.models import (
     Status,
 )
 from contactcenter.services.configuration import agent_create, queue_create
-from crm.demo import demo_crm_load
-from messaging.demo import demo_channel_accounts_load, demo_templates_load
 
 SUPERVISOR_GROUP = "Supervisors"
 # Supervisors manage everything of the product's own apps, and the users who are agents.
@@ -84,6 +86,23 @@ class Login:
     role: str
 
 
+@dataclass(frozen=True)
+class DemoBase:
+    """What an app's demo data builds on: the demo queues by number, and the supervisor."""
+
+    queues: dict[int, Queue]
+    supervisor: AbstractBaseUser
+
+
+_loaders: list[Callable[[DemoBase], None]] = []
+
+
+def demo_loader_register(loader: Callable[[DemoBase], None]) -> None:
+    """An app adds its demo data; the loader must be idempotent, as `load_demo` is."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+
+
 def demo_password(username: str) -> str:
     return f"{username}-demo"
 
@@ -108,9 +127,9 @@ def load_demo() -> list[Login]:
                 queues=[queues[number] for number in numbers],
             )
         logins.append(Login(username, demo_password(username), "agent"))
-    demo_channel_accounts_load(queues)
-    demo_templates_load()
-    demo_crm_load(get_user_model().objects.get(username=supervisor.username))
+    base = DemoBase(queues, get_user_model().objects.get(username=supervisor.username))
+    for loader in _loaders:
+        loader(base)
     return logins
 
 

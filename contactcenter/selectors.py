@@ -1,7 +1,12 @@
-"""Read queries used by more than one caller, scoped to what the acting user may see."""
+"""Read queries used by more than one caller, scoped to what the acting user may see.
+
+Who sees an activity: agents the activities they own, those they take part in (invited and not
+left) and those waiting in their queues; supervisors every one; anyone else none. An agent's
+tabs are the open and postponed activities they take part in, by the same test.
+"""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from contactcenter.models import (
@@ -39,6 +44,45 @@ def queues_visible_to(user: AbstractBaseUser) -> QuerySet[Queue]:
     if is_supervisor(user):
         return queues
     return queues.filter(memberships__agent__user=user)
+
+
+def _taking_part(**agent) -> Exists:
+    """The activity has the agent (`agent=` or `agent__user=`) among those taking part now."""
+    return Exists(
+        Participant.objects.filter(activity=OuterRef("pk"), left_at__isnull=True, **agent)
+    )
+
+
+def activities_visible_to(user: AbstractBaseUser) -> QuerySet[Activity]:
+    """Every activity for supervisors; for agents their own, invited and queue-waiting ones."""
+    activities = Activity.objects.all()
+    if not user.is_authenticated:
+        return activities.none()
+    if is_supervisor(user):
+        return activities
+    member = QueueMembership.objects.filter(queue=OuterRef("queue"), agent__user=user)
+    return activities.filter(
+        Q(owner__user=user)
+        | _taking_part(agent__user=user)
+        | (Q(state=ActivityState.WAITING) & Exists(member))
+    )
+
+
+def activities_readable_by(user: AbstractBaseUser) -> QuerySet[Activity]:
+    """What the user may read, not only work in: the activities they can see, any activity
+    paired with a CRM contact (the contact's history is every agent's, as the CRM is), and the
+    earlier chats of the customers they are talking to now."""
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    if is_supervisor(user):
+        return Activity.objects.all()
+    talking_to = Participant.objects.filter(agent__user=user, left_at__isnull=True).values(
+        "activity__identity"
+    )
+    visible = activities_visible_to(user).values("pk")
+    return Activity.objects.filter(
+        Q(pk__in=visible) | Q(contact__isnull=False) | Q(identity__in=talking_to)
+    )
 
 
 def agent_takes_part(*, agent: Agent, activity: Activity) -> bool:
@@ -83,12 +127,9 @@ def waiting_for_agent(agent: Agent) -> QuerySet[Activity]:
 
 def activities_of_agent(agent: Agent) -> QuerySet[Activity]:
     """The open and postponed activities the agent takes part in (owner or invited)."""
-    taking_part = Participant.objects.filter(
-        activity=OuterRef("pk"), agent=agent, left_at__isnull=True
-    )
     return (
         activities_in_detail()
-        .filter(Exists(taking_part), state__in=[ActivityState.OPEN, ActivityState.POSTPONED])
+        .filter(_taking_part(agent=agent), state__in=[ActivityState.OPEN, ActivityState.POSTPONED])
         .order_by("accepted_at", "pk")
     )
 

@@ -4,23 +4,14 @@ import emoji
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from contactcenter import health
 from contactcenter.models import Queue
+from contactcenter.modules import menu_modules
 from contactcenter.pages import agent_page
 from contactcenter.selectors import activities_of_agent, agent_for_user, colleagues_of
 from contactcenter.widgets import screen_widgets, widget_render
-
-# The main menu's modules besides the dashboard, with the page each opens on (None: its app
-# is not part of the product yet).
-MODULES = [
-    ("crm", "CRM", "crm:contacts"),
-    ("tickets", "Tickets", "tickets:tickets"),
-    ("knowledge-base", "Knowledge base", None),
-    ("calendar", "Calendar", None),
-]
 
 
 @login_required
@@ -29,7 +20,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     agent = agent_for_user(request.user)
     if agent is None:
         return render(request, "contactcenter/not_an_agent.html", status=403)
-    return render(request, "contactcenter/workspace.html", {"agent": agent, "modules": MODULES})
+    return render(
+        request, "contactcenter/workspace.html", {"agent": agent, "modules": menu_modules()}
+    )
 
 
 @agent_page
@@ -87,12 +80,3 @@ def _emoji() -> list[list[str]]:
         if data["status"] == fully_qualified and "skin_tone" not in data["en"]
     ]
     return [[char, name] for char, name in sorted(chosen, key=lambda item: rank(item[0]))]
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and Redis both answer; 503 naming what is down otherwise."""
-    checks = {"database": health.database_status(), "redis": health.redis_status()}
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(checks, status=200 if healthy else 503)

@@ -1,9 +1,10 @@
 """The activity screen's widgets, in the order the queue's layout sets.
 
-Each kind is a template and a function giving its context; kinds whose app has not delivered
-its widget yet are left out of the screen. The message widget is always there, as the main
-column; the others stand beside it in the layout's order. Every widget but the message widget
-can be rendered again on its own (`widget_url`), when the activity changes.
+Each kind is a template and a function giving its context. Apps deliver theirs as they start
+(`widgets_register`, from their `AppConfig.ready`); kinds whose app has not delivered its widget
+are left out of the screen. The message widget is always there, as the main column; the others
+stand beside it in the layout's order. Every widget but the message widget can be rendered
+again on its own (`widget_url`), when the activity changes.
 """
 
 from collections.abc import Callable
@@ -16,9 +17,6 @@ from django.utils.safestring import SafeString
 
 from contactcenter.models import Activity, QueueWidget, WidgetKind
 from contactcenter.placeholders import activity_values, fill_url
-from crm.widgets import account_widget_context, contact_widget_context
-from messaging.widget import message_widget_context
-from tickets.widgets import ticket_widget_context
 
 
 @dataclass(frozen=True)
@@ -31,23 +29,14 @@ def _iframe(request: HttpRequest, activity: Activity, widget: QueueWidget) -> di
     return {"url": fill_url(widget.url, activity_values(activity, request.agent))}
 
 
-WIDGETS = {
-    WidgetKind.MESSAGE: Widget(
-        "messaging/widgets/message.html",
-        lambda request, activity, _: message_widget_context(request, activity, request.agent),
-    ),
-    WidgetKind.CONTACT: Widget(
-        "crm/widgets/contact.html", lambda request, activity, _: contact_widget_context(activity)
-    ),
-    WidgetKind.ACCOUNT: Widget(
-        "crm/widgets/account.html", lambda request, activity, _: account_widget_context(activity)
-    ),
-    WidgetKind.TICKET: Widget(
-        "tickets/widgets/ticket.html",
-        lambda request, activity, _: ticket_widget_context(request, activity),
-    ),
-    WidgetKind.IFRAME: Widget("contactcenter/widgets/iframe.html", _iframe),
+WIDGETS: dict[str, Widget] = {
+    WidgetKind.IFRAME: Widget("contactcenter/widgets/iframe.html", _iframe)
 }
+
+
+def widgets_register(widgets: dict[str, Widget]) -> None:
+    """An app delivers its widgets, by kind (a `WidgetKind`), from its `AppConfig.ready`."""
+    WIDGETS.update(widgets)
 
 
 def screen_widgets(request: HttpRequest, activity: Activity) -> tuple[SafeString, list[SafeString]]:

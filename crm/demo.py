@@ -1,26 +1,22 @@
 """Demo CRM records: the simulator's default WhatsApp customer is a known contact of a company
 with an SLA, so a demo chat pairs with them at once."""
 
-from django.contrib.auth.models import AbstractBaseUser
-
+from contactcenter.demo import DemoBase
 from crm.models import SLA, Account, Contact
 from crm.services import account_create, contact_create
-from tickets.models import Category
 
 SLAS = [("Standard", 240, 2880), ("Premium", 30, 480)]
-CATEGORIES = ["Order", "Complaint", "Question"]
 
 
-def demo_crm_load(owner: AbstractBaseUser) -> None:
-    """Create what is missing (found by name). Idempotent."""
+def demo_load(base: DemoBase) -> None:
+    """Create what is missing (found by name), owned by the supervisor. Idempotent."""
+    owner = base.supervisor
     slas = {
         name: SLA.objects.get_or_create(
             name=name, defaults={"first_response_minutes": first, "resolution_minutes": done}
         )[0]
         for name, first, done in SLAS
     }
-    for name in CATEGORIES:
-        Category.objects.get_or_create(name=name)
     account = Account.objects.filter(name="Acme Ltd").first()
     if account is None:
         account = account_create(actor=owner, name="Acme Ltd", company_id="27074358",

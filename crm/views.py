@@ -12,16 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.pages import agent_page
-from contactcenter.selectors import activities_of_agent
+from contactcenter.selectors import activities_of_agent, activities_readable_by
 from contactcenter.widgets import widget_render
 from crm import services
 from crm.forms import AccountForm, ContactForm
 from crm.models import Account, Contact
+from crm.sections import sections_of
 from crm.selectors import accounts_list, contacts_list, contacts_search, past_activities
 from messaging.models import ExternalIdentity
-from messaging.selectors import activities_readable_by
-from messaging.widget import history_data
-from tickets.selectors import tickets_for
+from messaging.widgets import history_data
 
 PAGE_SIZE = 25
 
@@ -53,7 +52,7 @@ def _contact_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "contact": contact,
         "page": Paginator(past, PAGE_SIZE).get_page(request.GET.get("page")),
-        "tickets": tickets_for(request.user, contact_id=contact.pk)[:50],
+        "sections": sections_of(request, "contact", contact),
     }
     return render(request, "crm/contact_detail.html", context)
 
@@ -135,7 +134,7 @@ def _account_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "account": account,
         "contacts": contacts_list().filter(account=account)[:100],
-        "tickets": tickets_for(request.user, account_id=account.pk)[:50],
+        "sections": sections_of(request, "account", account),
     }
     return render(request, "crm/account_detail.html", context)
 

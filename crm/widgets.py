@@ -1,12 +1,15 @@
 """The Contact and Account widgets of the activity screen."""
 
-from contactcenter.models import Activity
+from django.http import HttpRequest
+
+from contactcenter.models import Activity, QueueWidget, WidgetKind
+from contactcenter.widgets import Widget
 from crm.selectors import contacts_matching, past_activities
 
 PAST_SHOWN = 20
 
 
-def contact_widget_context(activity: Activity) -> dict:
+def contact_widget_context(_: HttpRequest, activity: Activity, __: QueueWidget) -> dict:
     """The paired contact with its numbers, or the contacts the customer's number matches
     (the Link choice); and the Activities tab. `activity` comes with its contact and
     identity loaded."""
@@ -27,7 +30,13 @@ def contact_widget_context(activity: Activity) -> dict:
     }
 
 
-def account_widget_context(activity: Activity) -> dict:
+def account_widget_context(_: HttpRequest, activity: Activity, __: QueueWidget) -> dict:
     """The account of the paired contact, with its SLA."""
     account = activity.contact.account if activity.contact else None
     return {"account": account, "sla": account.sla if account else None}
+
+
+WIDGETS = {
+    WidgetKind.CONTACT: Widget("crm/widgets/contact.html", contact_widget_context),
+    WidgetKind.ACCOUNT: Widget("crm/widgets/account.html", account_widget_context),
+}

@@ -6,4 +6,16 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self) -> None:
-        from messaging import signals  # noqa: F401  (connects the cache invalidation)
+        from contactcenter.demo import demo_loader_register
+        from contactcenter.ports import ports
+        from contactcenter.widgets import widgets_register
+        from messaging import (
+            demo,
+            signals,  # noqa: F401  (connects the cache invalidation)
+            widgets,
+        )
+        from messaging.services.notices import customer_notice_queue
+
+        widgets_register(widgets.WIDGETS)
+        demo_loader_register(demo.demo_load)
+        ports.customer_notice = customer_notice_queue

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 
+from contactcenter.demo import DemoBase
 from contactcenter.models import Queue
 from messaging.models import ChannelAccount, Provider, Template
 from messaging.services.accounts import channel_account_create
@@ -16,6 +17,12 @@ DEMO_ACCOUNTS = [
     (Provider.INSTAGRAM, "Demo Instagram", 200, "17841405822304914"),
     (Provider.VIBER, "Demo Viber", 300, ""),
 ]
+
+
+def demo_load(base: DemoBase) -> None:
+    """Messaging's demo data: channel accounts and templates. Idempotent."""
+    demo_channel_accounts_load(base.queues)
+    demo_templates_load()
 
 
 def demo_channel_accounts_load(queues: dict[int, Queue]) -> list[ChannelAccount]:

@@ -1,20 +1,19 @@
-"""Read queries of messaging, scoped to what the acting user may see.
-
-Agents see the activities they own, those they take part in (invited and not left) and those
-waiting in their queues; supervisors see everything; anyone else nothing. Each queryset loads
-what its API output reads, so a page costs the same queries whatever its length.
+"""Read queries of messaging, scoped to what the acting user may see (the activities of
+`contactcenter.selectors.activities_visible_to`). Each queryset loads what its API output reads,
+so a page costs the same queries whatever its length.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from contactcenter.models import Activity, ActivityState, Participant, QueueMembership
+from contactcenter.models import Activity
 from contactcenter.permissions import is_supervisor
+from contactcenter.selectors import activities_readable_by, activities_visible_to
 from messaging.models import (
     Attachment,
     ChannelAccount,
@@ -23,41 +22,6 @@ from messaging.models import (
     Template,
     TransferState,
 )
-
-
-def activities_visible_to(user: AbstractBaseUser) -> QuerySet[Activity]:
-    """Every activity for supervisors; for agents their own, invited and queue-waiting ones."""
-    activities = Activity.objects.all()
-    if not user.is_authenticated:
-        return activities.none()
-    if is_supervisor(user):
-        return activities
-    taking_part = Participant.objects.filter(
-        activity=OuterRef("pk"), agent__user=user, left_at__isnull=True
-    )
-    member = QueueMembership.objects.filter(queue=OuterRef("queue"), agent__user=user)
-    return activities.filter(
-        Q(owner__user=user)
-        | Exists(taking_part)
-        | (Q(state=ActivityState.WAITING) & Exists(member))
-    )
-
-
-def activities_readable_by(user: AbstractBaseUser) -> QuerySet[Activity]:
-    """What the user may read, not only work in: the activities they can see, any activity
-    paired with a CRM contact (the contact's history is every agent's, as the CRM is), and the
-    earlier chats of the customers they are talking to now."""
-    if not user.is_authenticated:
-        return Activity.objects.none()
-    if is_supervisor(user):
-        return Activity.objects.all()
-    talking_to = Participant.objects.filter(agent__user=user, left_at__isnull=True).values(
-        "activity__identity"
-    )
-    visible = activities_visible_to(user).values("pk")
-    return Activity.objects.filter(
-        Q(pk__in=visible) | Q(contact__isnull=False) | Q(identity__in=talking_to)
-    )
 
 
 def activity_get(*, user: AbstractBaseUser, activity_id: int) -> Activity:

@@ -7,9 +7,9 @@ import pytest
 import redis
 from django.test import override_settings
 
-from contactcenter.celery import app as celery_app
-from contactcenter.config import redis_settings
-from contactcenter.embedded_redis import EmbeddedRedis
+from config.celery import app as celery_app
+from config.embedded_redis import EmbeddedRedis
+from config.environment import redis_settings
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

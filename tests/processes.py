@@ -11,7 +11,7 @@ def product_environ(tmp_path, **env) -> dict[str, str]:
         key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}
     }
     return environ | {
-        "DJANGO_SETTINGS_MODULE": "contactcenter.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "VAR_DIR": str(tmp_path),
         **env,
     }

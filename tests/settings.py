@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from contactcenter.settings import *  # noqa: F403
-from contactcenter.settings import DATABASES, VAR_DIR
+from config.settings import *  # noqa: F403
+from config.settings import DATABASES, VAR_DIR
 
 # Tests create many users; the real hasher's deliberate slowness buys nothing here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

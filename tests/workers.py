@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from celery.contrib.testing.worker import start_worker
 from django.db import connections
 
-from contactcenter.celery import app
+from config.celery import app
 
 
 @contextmanager

@@ -3,14 +3,15 @@ combinable filters to assign one, a form for a new one, and the customer journey
 
 from django.http import HttpRequest
 
-from contactcenter.models import Activity
+from contactcenter.models import Activity, QueueWidget, WidgetKind
+from contactcenter.widgets import Widget
 from tickets.forms import TicketForm
 from tickets.selectors import journey, tickets_for
 
 SHOWN = 20
 
 
-def ticket_widget_context(request: HttpRequest, activity: Activity) -> dict:
+def ticket_widget_context(request: HttpRequest, activity: Activity, _: QueueWidget) -> dict:
     """What the widget shows now: `?view=new` the form, `?view=journey` the journey, else the
     assigned ticket or the search (filters from the query string)."""
     view = request.GET.get("view", "")
@@ -45,3 +46,6 @@ def new_ticket_form(activity: Activity, data=None) -> TicketForm:
         "account": contact.account_id if contact else None,
     }
     return TicketForm(data, initial=initial, auto_id=f"ticket-{activity.pk}-%s")
+
+
+WIDGETS = {WidgetKind.TICKET: Widget("tickets/widgets/ticket.html", ticket_widget_context)}

@@ -7,8 +7,6 @@ records an `ActivityEvent` (the chat's history) and publishes on commit.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import DateTimeField, F, Value
-from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from contactcenter import broadcasts, events
@@ -21,51 +19,12 @@ from contactcenter.models import (
     Agent,
     EventKind,
     Participant,
-    Queue,
     QueueMembership,
 )
 from contactcenter.selectors import participant_ids
 from contactcenter.services.offers import activity_open_for, offer_revoke_pending
 from contactcenter.tasks import activity_resume_due as activity_resume_due_task
 from contactcenter.tasks import agent_route as agent_route_task
-
-
-def activity_create_waiting(
-    *, queue: Queue, channel_account, identity, title: str, customer_message_at: datetime
-) -> Activity:
-    """Open a new activity waiting in the queue for a customer who just wrote, and record
-    `queued`. The caller rings an agent for it (`routing.activity_route_new`) once it has
-    stored what the notification shows.
-
-    Caller holds a transaction. The database allows one activity that is not closed per
-    identity: a concurrent creation raises IntegrityError, and the caller retries to find it.
-    """
-    activity = Activity.objects.create(
-        queue=queue,
-        channel_account=channel_account,
-        identity=identity,
-        title=title,
-        first_customer_message_at=customer_message_at,
-        last_customer_message_at=customer_message_at,
-        awaiting_reply_since=customer_message_at,
-    )
-    ActivityEvent.objects.create(activity=activity, kind=EventKind.QUEUED)
-    return activity
-
-
-def activity_note_customer_message(*, activity: Activity, sent_at: datetime) -> None:
-    """Record that the customer wrote: first and last customer message times, and the start of
-    the wait for a reply.
-
-    Caller holds a transaction. One UPDATE computed in the database, so concurrent or late
-    messages never move any of the times the wrong way.
-    """
-    at = Value(sent_at, output_field=DateTimeField())
-    Activity.objects.filter(pk=activity.pk).update(
-        first_customer_message_at=Coalesce(F("first_customer_message_at"), at),
-        last_customer_message_at=Greatest(Coalesce(F("last_customer_message_at"), at), at),
-        awaiting_reply_since=Coalesce(F("awaiting_reply_since"), at),
-    )
 
 
 def activity_note_agent_reply(*, activity: Activity) -> None:

@@ -27,10 +27,10 @@ from contactcenter.models import (
     Participant,
     ParticipantRole,
 )
+from contactcenter.ports import ports
 from contactcenter.services.availability import pause_for_missed_offer
 from contactcenter.services.routing import claim_agent, offer_create, route_next
 from contactcenter.tasks import agent_route as agent_route_task
-from messaging.services.notices import customer_notice_queue
 
 _REFUSALS = {
     OfferOutcome.ACCEPTED: "This notification was already accepted.",
@@ -195,5 +195,5 @@ def _join(activity: Activity, agent: Agent) -> None:
         activity=activity, kind=EventKind.JOINED, actor=agent.user, agent=agent
     )
     broadcasts.activity_to(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
-    customer_notice_queue(activity=activity, text=activity.queue.joined_text)
+    ports.customer_notice(activity=activity, text=activity.queue.joined_text)
     broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, others)

@@ -22,12 +22,12 @@ from contactcenter.models import (
     Pause,
     Queue,
 )
+from contactcenter.ports import ports
 from contactcenter.selectors import participant_ids
 from contactcenter.services.activities import activity_lock_owned, activity_lock_taking_part
 from contactcenter.services.offers import offer_revoke_pending
 from contactcenter.services.routing import claim_agent, offer_create, route_next
 from contactcenter.tasks import agent_route as agent_route_task
-from messaging.services.notices import customer_notice_queue
 
 
 @transaction.atomic(durable=True)
@@ -137,7 +137,7 @@ def activity_leave(*, activity_id: int, agent: Agent) -> None:
     ActivityEvent.objects.create(
         activity=activity, kind=EventKind.LEFT, actor=agent.user, agent=agent
     )
-    customer_notice_queue(activity=activity, text=activity.queue.left_text)
+    ports.customer_notice(activity=activity, text=activity.queue.left_text)
     broadcasts.activity_closed_for([agent.pk], activity_id=activity.pk, reason="left")
     broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, remaining)
     agent_route_task.delay_on_commit(agent.pk)

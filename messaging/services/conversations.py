@@ -8,23 +8,13 @@ anything is stored or sent.
 
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from contactcenter import broadcasts, events
 from contactcenter.exceptions import ApplicationError
-from contactcenter.lock_objects import agent_for_update
-from contactcenter.models import (
-    Activity,
-    ActivityEvent,
-    ActivityState,
-    Agent,
-    EventKind,
-    Participant,
-    ParticipantRole,
-    QueueMembership,
-)
+from contactcenter.models import Activity, Agent, QueueMembership
 from contactcenter.services.activities import activity_close
+from contactcenter.services.intake import activity_start
 from messaging.models import ExternalIdentity, Template
 from messaging.policy import reply_window
 from messaging.services.outbound import check_window, message_send
@@ -93,42 +83,14 @@ def _open_and_send(
         allowed = set(queue.statuses.values_list("pk", flat=True))
         if allowed and status_id not in allowed:
             raise ApplicationError("Choose a status to send and close.", code="status_required")
-    agent_for_update(agent.pk)  # their load grows: routing checks capacity under this lock
-    try:
-        with transaction.atomic():
-            activity = _open(agent, identity, queue)
-    except IntegrityError as exc:  # one activity that is not closed per customer
-        raise ApplicationError(
-            "This customer already has a conversation that is not closed: find it in your tabs "
-            "or the waiting activities.",
-            code="conversation_open",
-            status=409,
-        ) from exc
-    if text.strip() or template is not None:
-        message_send(activity=activity, author=agent, text=text, template=template,
-                     template_parameters=template_parameters)  # fmt: skip
-    return activity
-
-
-def _open(agent: Agent, identity: ExternalIdentity, queue) -> Activity:
-    """The new activity, open for the agent, with its history line and tab."""
-    now = timezone.now()
-    activity = Activity.objects.create(
+    activity = activity_start(
+        agent=agent,
         queue=queue,
         channel_account=identity.channel_account,
         identity=identity,
-        contact_id=identity.contact_id,
-        owner=agent,
-        state=ActivityState.OPEN,
         title=identity.display_name or identity.provider_user_id,
-        queued_at=now,
-        accepted_at=now,
     )
-    Participant.objects.create(
-        activity=activity, agent=agent, role=ParticipantRole.OWNER, joined_at=now
-    )
-    ActivityEvent.objects.create(
-        activity=activity, kind=EventKind.STARTED, actor=agent.user, agent=agent
-    )
-    broadcasts.activity_to(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
+    if text.strip() or template is not None:
+        message_send(activity=activity, author=agent, text=text, template=template,
+                     template_parameters=template_parameters)  # fmt: skip
     return activity

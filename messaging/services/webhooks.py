@@ -17,14 +17,8 @@ from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from contactcenter.models import Activity, ActivityState
-from contactcenter.services.activities import (
-    activity_create_waiting,
-    activity_note_customer_message,
-)
-from contactcenter.services.reminders import reminders_after_customer_message
-from contactcenter.services.routing import activity_route_new
-from crm.services import activity_pair_new
+from contactcenter.models import Activity
+from contactcenter.services.intake import activity_customer_wrote
 from messaging import broadcasts
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
@@ -178,8 +172,9 @@ def _apply(account: ChannelAccount, item, result: ProcessResult) -> None:
 def message_ingest(
     *, account: ChannelAccount, inbound: InboundMessage
 ) -> tuple[Message | None, int | None]:
-    """Store one customer message once, in the customer's open activity (opening one if
-    needed); returns the message (None for a duplicate) and the id of a new activity.
+    """Store one customer message once, in the customer's activity that is not closed (the core
+    opens one if needed: `activity_customer_wrote`); returns the message (None for a duplicate)
+    and the id of a new activity.
 
     Caller holds a transaction and applies the delivery again on IntegrityError (see
     `webhook_event_process`).
@@ -188,30 +183,24 @@ def message_ingest(
         channel_account=account, provider_message_id=inbound.provider_message_id
     ).exists():
         return None, None
-    activity = (
-        Activity.objects.select_related("identity", "queue")
-        .filter(identity__channel_account=account, identity__provider_user_id=inbound.sender_id)
-        .exclude(state=ActivityState.CLOSED)
-        .first()
+    identity = _identity_seen(account, inbound)
+    activity, new, message = activity_customer_wrote(
+        identity=identity,
+        channel_account=account,
+        queue=account.queue,
+        title=identity.display_name or identity.provider_user_id,
+        sent_at=inbound.sent_at,
+        store=lambda activity, new: _message_store(activity, inbound, announce=not new),
     )
-    new_activity = None
-    if activity is None:
-        identity = _identity_seen(account, inbound)
-        activity = activity_create_waiting(
-            queue=account.queue,
-            channel_account=account,
-            identity=identity,
-            title=identity.display_name or identity.provider_user_id,
-            customer_message_at=inbound.sent_at,
-        )
-        activity_pair_new(activity=activity)
-        new_activity = activity.id
-    else:
-        _identity_update(activity.identity, account, inbound)
-        activity_note_customer_message(activity=activity, sent_at=inbound.sent_at)
+    return message, activity.pk if new else None
+
+
+def _message_store(activity: Activity, inbound: InboundMessage, *, announce: bool) -> Message:
+    """The message and its files (each downloaded by a task after the commit). `announce`:
+    tell the agents taking part (nobody takes part in a new activity yet)."""
     message = Message.objects.create(
         activity=activity,
-        channel_account=account,
+        channel_account_id=activity.channel_account_id,
         identity_id=activity.identity_id,
         direction=Direction.IN,
         status=DeliveryStatus.RECEIVED,
@@ -219,9 +208,8 @@ def message_ingest(
         provider_message_id=inbound.provider_message_id,
         provider_timestamp=inbound.sent_at,
     )
-    if new_activity is None:
-        broadcasts.message_new(message)  # nobody takes part in a new activity yet
-    reminders_after_customer_message(activity=activity, sent_at=inbound.sent_at)
+    if announce:
+        broadcasts.message_new(message)
     for attachment in inbound.attachments:
         stored = Attachment.objects.create(
             message=message,
@@ -234,9 +222,7 @@ def message_ingest(
             source_url=attachment.url,
         )
         attachment_download.delay_on_commit(stored.id)
-    if new_activity is not None:
-        activity_route_new(activity)  # last: it holds the agent it rings until the commit
-    return message, new_activity
+    return message
 
 
 def _identity_seen(account: ChannelAccount, inbound: InboundMessage) -> ExternalIdentity:

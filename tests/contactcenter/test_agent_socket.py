@@ -15,8 +15,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 
+from config.asgi import application
 from contactcenter import events
-from contactcenter.asgi import application
 from contactcenter.consumers import agent_group
 from contactcenter.models import Agent, ReminderMode
 from contactcenter.services.activities import activity_take

@@ -6,7 +6,7 @@ import pytest
 from celery import shared_task
 from django.db import connection
 
-from contactcenter.celery import app
+from config.celery import app
 from contactcenter.models import Queue
 from tests.workers import celery_worker
 

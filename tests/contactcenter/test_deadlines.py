@@ -15,9 +15,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery import app as celery_app
+from config.environment import BASE_DIR
 from contactcenter import events
-from contactcenter.celery import app as celery_app
-from contactcenter.config import BASE_DIR
 from contactcenter.models import Offer, OfferOutcome, Pause, PauseCause
 from contactcenter.services.routing import activity_route
 from tests.contactcenter.test_agent_socket import call, connect, online_agents_of, run
@@ -50,7 +50,7 @@ def beat(django_db_setup, redis_url, tmp_path_factory) -> Iterator[None]:
     )
     with log.open("a") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "contactcenter", "beat", "--loglevel=INFO",
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
              f"--schedule={directory / 'schedule'}"],
             cwd=BASE_DIR, env=environ, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip

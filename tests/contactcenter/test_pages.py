@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from contactcenter.config import redis_settings
-from contactcenter.embedded_redis import EmbeddedRedis
+from config.embedded_redis import EmbeddedRedis
+from config.environment import redis_settings
 from tests.factories import PASSWORD, AgentFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from contactcenter.config import celery_redis_url, env_bool
+from config.environment import celery_redis_url, env_bool
 from tests.processes import STRONG_SECRET, product_environ
 
 LOAD_SETTINGS = (

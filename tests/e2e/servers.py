@@ -62,7 +62,7 @@ def daphne(port: int, redis_url: str, log: Path) -> Iterator[str]:
     with log.open("a") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "contactcenter.asgi:application"],
+             "config.asgi:application"],
             env=env, stdout=output, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

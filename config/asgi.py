@@ -1,23 +1,24 @@
-"""The one ASGI application daphne serves: pages and API over HTTP, the agent websocket."""
+"""The one ASGI application daphne serves: pages and API over HTTP, and every app's websockets
+(each app lists its routes in its `websocket_urls`; this is where they are composed)."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from contactcenter.websocket_urls import websocket_urlpatterns  # noqa: E402
+from contactcenter import websocket_urls as workspace  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter([*workspace.websocket_urlpatterns]))
         ),
     }
 )

@@ -9,7 +9,7 @@ import os
 from celery import Celery, signals
 from django.db import close_old_connections
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcenter.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("contactcenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -1,0 +1,40 @@
+"""The root URLs: each app's pages and API routes, included by dotted name, and the shell's own
+(login, admin, API schema and docs, health)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import healthz
+
+# Every app's API under /api/v1/, in this order (the first route that matches answers).
+API_URLS = ["contactcenter.api_urls", "messaging.api_urls", "crm.api_urls", "tickets.api_urls"]
+
+urlpatterns = [
+    path("", include("contactcenter.urls")),
+    path("", include("messaging.urls")),
+    path("crm/", include("crm.urls")),
+    path("tickets/", include("tickets.urls")),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    *(path("api/v1/", include(module)) for module in API_URLS),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    *(
+        [path("simulator/", include("messaging.simulator.urls"))]
+        if settings.SIMULATOR_ENABLED
+        else []
+    ),
+]

@@ -1,0 +1,143 @@
+"""How an activity begins: a customer writes, or an agent starts a conversation.
+
+The channel's app keeps what is its own (the customer's identity on the channel, the message and
+its files) and calls these for everything the activity goes through, in the order set here.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from contactcenter import broadcasts, events
+from contactcenter.exceptions import ApplicationError
+from contactcenter.lock_objects import agent_for_update
+from contactcenter.models import (
+    Activity,
+    ActivityEvent,
+    ActivityState,
+    Agent,
+    EventKind,
+    Participant,
+    ParticipantRole,
+    Queue,
+)
+from contactcenter.ports import ports
+from contactcenter.services.reminders import reminders_after_customer_message
+from contactcenter.services.routing import activity_route_new
+
+Stored = TypeVar("Stored")
+
+
+def activity_customer_wrote(
+    *,
+    identity,
+    channel_account,
+    queue: Queue,
+    title: str,
+    sent_at: datetime,
+    store: Callable[[Activity, bool], Stored],
+) -> tuple[Activity, bool, Stored]:
+    """A customer wrote on a channel: the message joins their activity that is not closed, or
+    opens a new one waiting in `queue`. Returns the activity, whether it is new, and what
+    `store` returned.
+
+    In this order: a new activity records `queued` and is paired with the customer's CRM
+    contact (`ports.contact_pair`), an existing one notes the customer's message times; then
+    `store(activity, new)` keeps the message (the caller's part); then the reminders are
+    scheduled; last, a new activity rings an agent, in this transaction, so the message and
+    its notification commit together (routing holds the agent it rings until the commit).
+
+    Caller holds a transaction. The database allows one activity that is not closed per
+    identity: a concurrent first message of the same customer raises IntegrityError, and the
+    caller applies the message again (it then finds the winner's activity).
+    """
+    activity = (
+        Activity.objects.select_related("queue")
+        .filter(identity=identity)
+        .exclude(state=ActivityState.CLOSED)
+        .first()
+    )
+    new = activity is None
+    if new:
+        activity = _create_waiting(queue, channel_account, identity, title, sent_at)
+        ports.contact_pair(activity=activity)
+    else:
+        _note_customer_message(activity, sent_at)
+    stored = store(activity, new)
+    reminders_after_customer_message(activity=activity, sent_at=sent_at)
+    if new:
+        activity_route_new(activity)
+    return activity, new, stored
+
+
+def _create_waiting(queue, channel_account, identity, title, sent_at) -> Activity:
+    activity = Activity.objects.create(
+        queue=queue,
+        channel_account=channel_account,
+        identity=identity,
+        title=title,
+        first_customer_message_at=sent_at,
+        last_customer_message_at=sent_at,
+        awaiting_reply_since=sent_at,
+    )
+    ActivityEvent.objects.create(activity=activity, kind=EventKind.QUEUED)
+    return activity
+
+
+def _note_customer_message(activity: Activity, sent_at: datetime) -> None:
+    """First and last customer message times, and the start of the wait for a reply: one
+    UPDATE computed in the database, so concurrent or late messages never move a time the
+    wrong way."""
+    at = Value(sent_at, output_field=DateTimeField())
+    Activity.objects.filter(pk=activity.pk).update(
+        first_customer_message_at=Coalesce(F("first_customer_message_at"), at),
+        last_customer_message_at=Greatest(Coalesce(F("last_customer_message_at"), at), at),
+        awaiting_reply_since=Coalesce(F("awaiting_reply_since"), at),
+    )
+
+
+def activity_start(
+    *, agent: Agent, queue: Queue, channel_account, identity, title: str
+) -> Activity:
+    """An agent starts a conversation with a customer: the activity opens at once for them (a
+    new tab), with `started` in its history.
+
+    Caller holds a transaction and has checked that the agent may write to the customer in
+    `queue`. The agent's row is locked (their load grows: routing checks capacity under that
+    lock). Refused (409) when the customer has an activity that is not closed.
+    """
+    agent_for_update(agent.pk)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            activity = Activity.objects.create(
+                queue=queue,
+                channel_account=channel_account,
+                identity=identity,
+                contact_id=identity.contact_id,
+                owner=agent,
+                state=ActivityState.OPEN,
+                title=title,
+                queued_at=now,
+                accepted_at=now,
+            )
+    except IntegrityError as exc:  # one activity that is not closed per customer
+        raise ApplicationError(
+            "This customer already has a conversation that is not closed: find it in your tabs "
+            "or the waiting activities.",
+            code="conversation_open",
+            status=409,
+        ) from exc
+    Participant.objects.create(
+        activity=activity, agent=agent, role=ParticipantRole.OWNER, joined_at=now
+    )
+    ActivityEvent.objects.create(
+        activity=activity, kind=EventKind.STARTED, actor=agent.user, agent=agent
+    )
+    broadcasts.activity_to(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
+    return activity
