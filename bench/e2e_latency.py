@@ -138,7 +138,8 @@ def install_probes(*, worker: bool) -> None:
     signals.task_prerun.connect(started, weak=False)
     signals.task_postrun.connect(finished, weak=False)
 
-    from contactcenter import broadcasts, events
+    from contactcenter import events
+    from contactcenter.events import workspace
     from contactcenter.services import intake
 
     route = intake.activity_route_new  # what `activity_customer_wrote` calls, by this name
@@ -152,15 +153,15 @@ def install_probes(*, worker: bool) -> None:
 
     intake.activity_route_new = traced_route
 
-    serialize = broadcasts.offer_new
+    serialize = events.offer_new  # what routing calls, by the package's name
 
     def traced_offer_new(offer):
         serialize(offer)
         _stamp("offer.serialized", offer.activity_id)
 
-    broadcasts.offer_new = traced_offer_new
+    events.offer_new = traced_offer_new
 
-    publish = events.publish_all_rollback_unsafe
+    publish = workspace.publish_all_rollback_unsafe  # what offer_new calls, by this name
 
     def traced_publish(batch):
         batch = list(batch)
@@ -172,7 +173,7 @@ def install_probes(*, worker: bool) -> None:
         finally:
             _stamp("offer.sent", activity_id)
 
-    events.publish_all_rollback_unsafe = traced_publish
+    workspace.publish_all_rollback_unsafe = traced_publish
 
 
 def worker_main() -> None:

@@ -1,4 +1,5 @@
-"""Session-wide services for the suite: a real Redis, and the settings that point at it."""
+"""Session-wide services for the suite: a real Redis, and the settings that point at it; and
+the check that every event a test publishes matches its definition."""
 
 import os
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from django.test import override_settings
 from config.celery import app as celery_app
 from config.embedded_redis import EmbeddedRedis
 from config.environment import redis_settings
+from contactcenter.events import transport
+from contactcenter.events.schema import event_problems
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -36,3 +39,22 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         celery_url = redis_settings(server.url)["CELERY_BROKER_URL"]
         celery_app.conf.update(broker_url=celery_url)
         yield server.url
+
+
+@pytest.fixture(autouse=True)
+def published_events(monkeypatch) -> Iterator[list[dict]]:
+    """Every event this process publishes during the test, as the pages receive it; at the end
+    each must match its definition (contactcenter/events/schema.py), or the test fails."""
+    published: list[dict] = []
+    deliver = transport.deliver
+
+    def recorded(copies: list[tuple[int, dict]]) -> None:
+        published.extend(event for _, event in copies)
+        deliver(copies)
+
+    monkeypatch.setattr(transport, "deliver", recorded)
+    yield published
+    problems = {event["type"]: event_problems(event) for event in published}
+    assert not {kind: found for kind, found in problems.items() if found}, (
+        "events off their definition"
+    )

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from contactcenter import broadcasts, events
+from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import activity_for_update, agent_for_update
 from contactcenter.models import (
@@ -53,7 +53,7 @@ def activity_take(*, activity_id: int, agent: Agent) -> Activity:
     offer_revoke_pending(activity)
     agent_for_update(agent.pk)
     activity_open_for(activity=activity, agent=agent, kind=EventKind.ACCEPTED)
-    broadcasts.waiting_list(activity.pk, activity.queue_id)
+    events.waiting_list_changed(activity.pk, activity.queue_id)
     return activity
 
 
@@ -98,13 +98,9 @@ def activity_resume_due(*, activity_id: int) -> bool:
     ):
         return False
     _resume(activity, actor=None)
-    event = {
-        "type": events.REMINDER,
-        "activity_id": activity.pk,
-        "title": activity.title,
-        "reason": "postponed_due",
-    }
-    events.publish_on_commit([activity.owner_id], event)
+    events.reminder(
+        [activity.owner_id], activity_id=activity.pk, title=activity.title, reason="postponed_due"
+    )
     return True
 
 
@@ -156,7 +152,7 @@ def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = No
     activity.save(update_fields=["state", "closed_at", "postponed_until", "updated_at"])
     Participant.objects.filter(activity=activity, left_at__isnull=True).update(left_at=now)
     ActivityEvent.objects.create(activity=activity, kind=EventKind.CLOSED, actor=agent.user)
-    broadcasts.activity_closed_for(taking_part, activity_id=activity.pk, reason="closed")
+    events.activity_closed(taking_part, activity_id=activity.pk, reason="closed")
     for agent_id in taking_part:
         agent_route_task.delay_on_commit(agent_id)
 
@@ -192,7 +188,7 @@ def event_record(activity: Activity, kind: str, actor: Agent | None, data: dict)
     ActivityEvent.objects.create(
         activity=activity, kind=kind, actor=actor.user if actor else None, data=data
     )
-    broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, participant_ids(activity))
+    events.activity_changed(events.ACTIVITY_UPDATED, activity.pk, participant_ids(activity))
 
 
 def _locked(activity_id: int) -> Activity:

@@ -12,7 +12,6 @@ from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import agent_for_update, open_pause_for_update
 from contactcenter.models import Agent, Offer, Pause, PauseCause, PauseReason, QueueMembership
-from contactcenter.serializers import MembershipSerializer, PauseSerializer
 from contactcenter.tasks import agent_route as agent_route_task
 
 MISSED_OFFER_REASON = "Missed notification"
@@ -31,7 +30,7 @@ def queue_login(*, agent: Agent, queue_id: int, logged_in: bool, actor: Abstract
     )
     if not updated:
         raise ApplicationError("You are not a member of this queue.", code="not_found", status=404)
-    _publish_queues(agent)
+    events.queues_changed(agent.pk)
     if logged_in:
         agent_route_task.delay_on_commit(agent.pk)
 
@@ -61,7 +60,7 @@ def pause_start(*, agent: Agent, reason_id: int) -> Pause:
     agent_for_update(agent.pk)
     _end_open_pause(agent, ended_by=agent.user)
     pause = Pause.objects.create(agent=agent, reason=reason, cause=PauseCause.MANUAL)
-    _publish_pause(agent, pause)
+    events.pause_changed(agent.pk, pause)
     return pause
 
 
@@ -72,7 +71,7 @@ def pause_end(*, agent: Agent, actor: AbstractBaseUser) -> bool:
     agent_for_update(agent.pk)
     if not _end_open_pause(agent, ended_by=actor):
         return False
-    _publish_pause(agent, None)
+    events.pause_changed(agent.pk, None)
     agent_route_task.delay_on_commit(agent.pk)
     return True
 
@@ -88,7 +87,7 @@ def pause_for_missed_offer(*, offer: Offer) -> Pause:
     pause = Pause.objects.create(
         agent=agent, reason=reason, cause=PauseCause.MISSED_OFFER, offer=offer
     )
-    _publish_pause(agent, pause)
+    events.pause_changed(agent.pk, pause)
     return pause
 
 
@@ -101,14 +100,3 @@ def _end_open_pause(agent: Agent, *, ended_by: AbstractBaseUser | None) -> bool:
     pause.ended_by = ended_by
     pause.save(update_fields=["ended_at", "ended_by", "updated_at"])
     return True
-
-
-def _publish_pause(agent: Agent, pause: Pause | None) -> None:
-    data = PauseSerializer(pause).data if pause else None
-    events.publish_on_commit([agent.pk], {"type": events.PAUSE_CHANGED, "pause": data})
-
-
-def _publish_queues(agent: Agent) -> None:
-    memberships = QueueMembership.objects.filter(agent=agent).select_related("queue")
-    data = MembershipSerializer(memberships, many=True).data
-    events.publish_on_commit([agent.pk], {"type": events.QUEUES_CHANGED, "queues": data})

@@ -13,7 +13,7 @@ from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from contactcenter import broadcasts, events
+from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import agent_for_update
 from contactcenter.models import (
@@ -139,5 +139,5 @@ def activity_start(
     ActivityEvent.objects.create(
         activity=activity, kind=EventKind.STARTED, actor=agent.user, agent=agent
     )
-    broadcasts.activity_to(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
+    events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
     return activity

@@ -8,7 +8,7 @@ do nothing.
 from django.db import transaction
 from django.utils import timezone
 
-from contactcenter import broadcasts, events
+from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import (
     activity_for_update,
@@ -56,7 +56,7 @@ def offer_accept(*, offer_id: int, agent: Agent) -> Activity:
         _join(activity, agent)
     else:
         activity_open_for(activity=activity, agent=agent, kind=EventKind.ACCEPTED)
-        broadcasts.waiting_list(activity.pk, activity.queue_id)
+        events.waiting_list_changed(activity.pk, activity.queue_id)
     return activity
 
 
@@ -137,7 +137,7 @@ def activity_open_for(*, activity: Activity, agent: Agent, kind: str, actor=None
     ActivityEvent.objects.create(
         activity=activity, kind=kind, actor=actor or agent.user, agent=agent
     )
-    broadcasts.activity_to(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
+    events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
 
 
 def _lock(offer_id: int, agent: Agent) -> tuple[Activity, Offer]:
@@ -158,7 +158,7 @@ def _decide(offer: Offer, outcome: str, event_type: str) -> None:
     offer.outcome = outcome
     offer.decided_at = timezone.now()
     offer.save(update_fields=["outcome", "decided_at", "updated_at"])
-    broadcasts.offer_decided(
+    events.offer_decided(
         event_type, offer_id=offer.pk, activity_id=offer.activity_id, agent_id=offer.agent_id
     )
 
@@ -194,6 +194,6 @@ def _join(activity: Activity, agent: Agent) -> None:
     ActivityEvent.objects.create(
         activity=activity, kind=EventKind.JOINED, actor=agent.user, agent=agent
     )
-    broadcasts.activity_to(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
+    events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
     ports.customer_notice(activity=activity, text=activity.queue.joined_text)
-    broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, others)
+    events.activity_changed(events.ACTIVITY_UPDATED, activity.pk, others)

@@ -65,7 +65,6 @@ def reminder_send(*, activity_id: int, title: str, reason: str) -> list[int]:
     agents = participant_ids(Activity(pk=activity_id))
     looking = agents_viewing(agent_ids=agents, activity_id=activity_id)
     reminded = [agent_id for agent_id in agents if agent_id not in looking]
-    event = {"type": events.REMINDER, "activity_id": activity_id, "title": title, "reason": reason}
     if reminded:
-        events.publish_rollback_unsafe(reminded, event)
+        events.reminder_now(reminded, activity_id=activity_id, title=title, reason=reason)
     return reminded

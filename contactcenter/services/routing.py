@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from contactcenter import broadcasts
+from contactcenter import events
 from contactcenter.lock_objects import activity_for_update, agent_claim
 from contactcenter.models import (
     Activity,
@@ -81,7 +81,7 @@ def activity_route_new(activity: Activity) -> Offer | None:
         logger.exception("routing new activity %s failed; the sweep retries it", activity.pk)
         offer = None
     if offer is None:
-        broadcasts.waiting_list(activity.pk, activity.queue_id)
+        events.waiting_list_changed(activity.pk, activity.queue_id)
     return offer
 
 
@@ -143,7 +143,7 @@ def offer_create(
         actor=sent_by.user if sent_by else None,
         data={"offer": offer.pk, "kind": kind},
     )
-    broadcasts.offer_new(offer)
+    events.offer_new(offer)
     _schedule_deadline(offer)
     return offer
 

@@ -7,7 +7,7 @@ queue's words, never which agent: to them the conversation is with the company.
 from django.db import transaction
 from django.utils import timezone
 
-from contactcenter import broadcasts, events
+from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import agent_for_update
 from contactcenter.models import (
@@ -62,14 +62,14 @@ def activity_transfer(
         agent=target_agent,
         data=_queue_data(target_queue),
     )
-    broadcasts.activity_closed_for(leaving, activity_id=activity.pk, reason="transferred")
+    events.activity_closed(leaving, activity_id=activity.pk, reason="transferred")
     if target_agent is not None:
         offer_create(activity=activity, agent=target_agent, kind=OfferKind.TRANSFER, sent_by=agent)
     else:
         route_next(activity, passing_over=agent)
-    broadcasts.waiting_list(activity.pk, activity.queue_id)
+    events.waiting_list_changed(activity.pk, activity.queue_id)
     if old_queue_id != activity.queue_id:
-        broadcasts.waiting_list(activity.pk, old_queue_id)
+        events.waiting_list_changed(activity.pk, old_queue_id)
     for agent_id in leaving:
         agent_route_task.delay_on_commit(agent_id)
 
@@ -138,8 +138,8 @@ def activity_leave(*, activity_id: int, agent: Agent) -> None:
         activity=activity, kind=EventKind.LEFT, actor=agent.user, agent=agent
     )
     ports.customer_notice(activity=activity, text=activity.queue.left_text)
-    broadcasts.activity_closed_for([agent.pk], activity_id=activity.pk, reason="left")
-    broadcasts.activity_to(events.ACTIVITY_UPDATED, activity.pk, remaining)
+    events.activity_closed([agent.pk], activity_id=activity.pk, reason="left")
+    events.activity_changed(events.ACTIVITY_UPDATED, activity.pk, remaining)
     agent_route_task.delay_on_commit(agent.pk)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from messaging import broadcasts
+from messaging import events
 from messaging.connectors.base import StatusUpdate, Watermark
 from messaging.lock_objects import message_for_update
 from messaging.models import (
@@ -55,7 +55,7 @@ def receipt_record(*, account: ChannelAccount, update: StatusUpdate) -> None:
     if message is not None and _apply(
         message, update.status, update.occurred_at, update.error_code, update.error_reason
     ):
-        broadcasts.message_updated(message)
+        events.message_updated(message)
 
 
 def receipts_apply_pending(*, message: Message) -> None:
@@ -100,7 +100,7 @@ def watermark_apply(*, account: ChannelAccount, watermark: Watermark) -> int:
         status=watermark.status, **{TIME_FIELD[watermark.status]: watermark.up_to}
     )
     for activity_id, message_ids in by_activity.items():
-        broadcasts.messages_updated(activity_id, message_ids)
+        events.messages_updated(activity_id, message_ids)
     return moved
 
 

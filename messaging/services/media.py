@@ -8,7 +8,7 @@ from django.core.signing import BadSignature, TimestampSigner
 from django.db import transaction
 from django.urls import reverse
 
-from messaging import broadcasts, http
+from messaging import events, http
 from messaging.connectors.base import MB
 from messaging.models import Attachment, ChannelAccount, Provider, TransferState
 from messaging.services.errors import TransientProviderError
@@ -59,7 +59,7 @@ def attachment_download(*, attachment_id: int) -> None:
         locked.save(
             update_fields=["file", "content_type", "size", "filename", "transfer", "updated_at"]
         )
-        broadcasts.messages_updated(attachment.message.activity_id, [attachment.message_id])
+        events.messages_updated(attachment.message.activity_id, [attachment.message_id])
 
 
 def _fetch(account: ChannelAccount, attachment: Attachment) -> tuple[bytes, str]:
@@ -101,7 +101,7 @@ def attachment_download_failed(*, attachment_id: int, reason: str) -> None:
         row = failed.values_list("message_id", "message__activity_id").first()
         if row and failed.update(transfer=TransferState.FAILED, transfer_error=reason):
             message_id, activity_id = row
-            broadcasts.messages_updated(activity_id, [message_id])
+            events.messages_updated(activity_id, [message_id])
 
 
 def _default_name(attachment: Attachment, content_type: str) -> str:

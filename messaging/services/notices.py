@@ -4,7 +4,7 @@ but written by no agent, and only where the channel lets us write now."""
 from django.utils import timezone
 
 from contactcenter.models import Activity
-from messaging import broadcasts
+from messaging import events
 from messaging.models import DeliveryStatus, Direction, Message
 from messaging.policy import reply_window
 from messaging.tasks import message_deliver as message_deliver_task
@@ -29,5 +29,5 @@ def customer_notice_queue(*, activity: Activity, text: str) -> Message | None:
         tag=window.tag,
     )
     message_deliver_task.delay_on_commit(message.id)
-    broadcasts.message_new(message)
+    events.message_new(message)
     return message

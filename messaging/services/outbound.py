@@ -14,7 +14,7 @@ from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityState, Agent
 from contactcenter.selectors import agent_takes_part
 from contactcenter.services.activities import activity_note_agent_reply
-from messaging import broadcasts, http
+from messaging import events, http
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
     Connector,
@@ -101,7 +101,7 @@ def _queue(*, activity: Activity, **fields) -> Message:
         **fields,
     )
     message_deliver_task.delay_on_commit(message.id)
-    broadcasts.message_new(message)
+    events.message_new(message)
     return message
 
 
@@ -247,7 +247,7 @@ def message_retry(*, message_id: int, agent: Agent) -> Message:
             ]
         )  # fmt: skip
         message_deliver_task.delay_on_commit(message.id)
-        broadcasts.message_updated(message)
+        events.message_updated(message)
     return message
 
 
@@ -302,7 +302,7 @@ def message_fail(*, message_id: int, code: str, reason: str) -> None:
                 "updated_at",
             ]
         )
-        broadcasts.message_updated(message)
+        events.message_updated(message)
 
 
 def _claim(message_id: int) -> bool:
@@ -336,7 +336,7 @@ def _sent(message_id: int, provider_message_id: str) -> None:
             ]
         )  # fmt: skip
         receipts_apply_pending(message=message)
-        broadcasts.message_updated(message)
+        events.message_updated(message)
 
 
 def _content(message: Message) -> OutboundContent:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from contactcenter.models import Activity
 from contactcenter.services.intake import activity_customer_wrote
-from messaging import broadcasts
+from messaging import events
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
     InboundMessage,
@@ -209,7 +209,7 @@ def _message_store(activity: Activity, inbound: InboundMessage, *, announce: boo
         provider_timestamp=inbound.sent_at,
     )
     if announce:
-        broadcasts.message_new(message)
+        events.message_new(message)
     for attachment in inbound.attachments:
         stored = Attachment.objects.create(
             message=message,

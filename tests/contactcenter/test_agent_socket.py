@@ -22,6 +22,7 @@ from contactcenter.models import Agent, ReminderMode
 from contactcenter.services.activities import activity_take
 from contactcenter.services.offers import offer_accept
 from contactcenter.services.routing import activity_route
+from messaging.events import MESSAGE_NEW
 from messaging.services.outbound import message_send
 from tests.factories import (
     ActivityFactory,
@@ -349,7 +350,7 @@ def test_message_new_reaches_the_agents_taking_part_only():
         [message] = await call(message_send)(activity=activity, author=owner, text="Hello!")
         # then
         owner_frames, invited_frames = [await frames(socket, 1) for socket in sockets[:2]]
-        assert types(owner_frames) == types(invited_frames) == [events.MESSAGE_NEW]
+        assert types(owner_frames) == types(invited_frames) == [MESSAGE_NEW]
         assert owner_frames[0]["activity_id"] == activity.pk
         assert owner_frames[0]["message"]["id"] == message.pk
         assert await sockets[2].receive_nothing(timeout=QUIET)
@@ -384,8 +385,8 @@ def test_a_reminder_reaches_the_participant_not_viewing_the_activity_only():
         # then
         viewer_frames = await frames(viewer_socket, 1)
         elsewhere_frames = await frames(elsewhere_socket, 2)
-        assert types(viewer_frames) == [events.MESSAGE_NEW]
-        assert types(elsewhere_frames) == [events.MESSAGE_NEW, events.REMINDER]
+        assert types(viewer_frames) == [MESSAGE_NEW]
+        assert types(elsewhere_frames) == [MESSAGE_NEW, events.REMINDER]
         assert elsewhere_frames[1]["activity_id"] == activity.pk
         assert elsewhere_frames[1]["reason"] == "new_message"
         await viewer_socket.disconnect()

@@ -19,6 +19,7 @@ from contactcenter.models import (
 from contactcenter.services.offers import offer_accept, offer_reject
 from contactcenter.services.sharing import activity_invite, activity_leave, activity_transfer
 from contactcenter.tasks import agent_route as agent_route_task
+from messaging.events import MESSAGE_NEW
 from messaging.models import Direction, Message
 from tests.contactcenter.inbox import delays, inboxes
 from tests.factories import (
@@ -252,10 +253,10 @@ def test_an_accepted_invitation_makes_the_colleague_a_participant_and_tells_the_
     )
     assert sorted(bob_inbox.types()) == [
         events.ACTIVITY_OPENED,
-        events.MESSAGE_NEW,
+        MESSAGE_NEW,
         events.OFFER_ACCEPTED,
     ]
-    assert sorted(alice_inbox.types()) == [events.ACTIVITY_UPDATED, events.MESSAGE_NEW]
+    assert sorted(alice_inbox.types()) == [events.ACTIVITY_UPDATED, MESSAGE_NEW]
 
 
 def test_a_colleague_joins_without_a_notice_when_the_reply_window_is_closed():
@@ -332,7 +333,7 @@ def test_a_colleague_who_leaves_is_gone_and_the_customer_is_told(monkeypatch):
     assert notices(activity) == [JOINED, LEFT]
     [closed] = bob_inbox.events()
     assert (closed["type"], closed["reason"]) == (events.ACTIVITY_CLOSED, "left")
-    assert alice_inbox.types() == [events.MESSAGE_NEW, events.ACTIVITY_UPDATED]
+    assert alice_inbox.types() == [MESSAGE_NEW, events.ACTIVITY_UPDATED]
     assert routed == [(bob.pk,)]
 
 

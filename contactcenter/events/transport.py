@@ -1,40 +1,15 @@
-"""Real-time events pushed to the agents' workspaces over /ws/agent/: every type, in one place.
+"""How events reach the agents' pages: each copy gets the agent's next event id (a Redis
+counter), then goes to the agent's channel-layer group, which every workspace page of theirs
+joins.
 
-Each event is a JSON object `{"type": ..., "event_id": N, ...}`. `event_id` counts up by one per
-agent (a Redis counter), so a page that sees a gap knows it missed something and asks for a
-snapshot (frame `{"type": "resync"}`); the channel layer delivers at most once. Events describe
-state, not commands: applying one twice, or after a snapshot that already contains it, is
-harmless.
+`event_id` counts up by one per agent, so a page that sees a gap knows it missed something and
+asks for a snapshot (frame `{"type": "resync"}`); the channel layer delivers at most once.
+Events describe state, not commands: applying one twice, or after a snapshot that already
+contains it, is harmless.
 
-Types (to whom; what they carry):
-
-- snapshot: the connecting page, and on resync; agent, pause, queues, offers, activities,
-  waiting, and `event_id` = the last id sent to the agent before it was read.
-- offer.new: the agent it rings; offer (with its activity, deadline and timeout).
-- offer.accepted / offer.rejected: that agent's pages (the other tabs drop it); offer_id,
-  activity_id.
-- offer.expired: that agent; offer_id, activity_id.
-- offer.revoked: that agent, when someone else took the activity or it closed; offer_id,
-  activity_id.
-- activity.opened: an agent who now takes part (a new tab); activity (with `participants`).
-- activity.updated: everyone taking part; activity (with `participants`). State "postponed"
-  moves it to the postponed list, "open" back to the tabs.
-- activity.closed: everyone whose tab closes; activity_id, reason ("closed", "transferred",
-  "left").
-- message.new: everyone taking part; activity_id, message.
-- message.updated: everyone taking part, when a message's delivery status changes (sent,
-  delivered, read, failed with its reason, queued again on a retry) or its file is stored;
-  activity_id, message (whole, as in message.new).
-- waiting.changed: every member of the queue; activity (waiting; `offered_to` names the
-  colleague it rings, if any).
-- waiting.removed: every member of the queue; activity_id, queue_id.
-- pause.changed: the agent; pause (null when not paused).
-- queues.changed: the agent; queues (each with logged_in).
-- reminder: participants not looking at the activity; activity_id, title, reason
-  ("unanswered", "new_message", "postponed_due").
-
-Only `publish_on_commit` is used by services: an event about a change that rolled back must
-never reach a page. `publish_rollback_unsafe` sends at once, for callers outside a transaction.
+Services publish through `publish_on_commit`: an event about a change that rolled back must
+never reach a page. `publish_rollback_unsafe` sends at once, for callers outside a transaction
+(or in an on-commit callback).
 """
 
 import asyncio
@@ -46,23 +21,6 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from contactcenter.redis_client import redis_client
-
-SNAPSHOT = "snapshot"
-OFFER_NEW = "offer.new"
-OFFER_ACCEPTED = "offer.accepted"
-OFFER_REJECTED = "offer.rejected"
-OFFER_EXPIRED = "offer.expired"
-OFFER_REVOKED = "offer.revoked"
-ACTIVITY_OPENED = "activity.opened"
-ACTIVITY_UPDATED = "activity.updated"
-ACTIVITY_CLOSED = "activity.closed"
-MESSAGE_NEW = "message.new"
-MESSAGE_UPDATED = "message.updated"
-WAITING_CHANGED = "waiting.changed"
-WAITING_REMOVED = "waiting.removed"
-PAUSE_CHANGED = "pause.changed"
-QUEUES_CHANGED = "queues.changed"
-REMINDER = "reminder"
 
 # Seconds a publish may take before the caller gives up on it (delivery is at most once anyway).
 PUBLISH_TIMEOUT = 10
@@ -105,9 +63,18 @@ def publish_all_rollback_unsafe(batch: Iterable[tuple[Iterable[int], dict]]) -> 
     for agent_id, _ in copies:
         pipeline.incr(_counter_key(agent_id))
     event_ids = pipeline.execute()
+    deliver(
+        [
+            (agent_id, {**event, "event_id": event_id})
+            for (agent_id, event), event_id in zip(copies, event_ids, strict=True)
+        ]
+    )
+
+
+def deliver(copies: list[tuple[int, dict]]) -> None:
+    """Hand each agent's copy, numbered, to their group, in order."""
     messages = [
-        (agent_group(agent_id), {"type": "cc.event", "event": {**event, "event_id": event_id}})
-        for (agent_id, event), event_id in zip(copies, event_ids, strict=True)
+        (agent_group(agent_id), {"type": "cc.event", "event": event}) for agent_id, event in copies
     ]
     future = asyncio.run_coroutine_threadsafe(_group_send_all(messages), _publisher_loop())
     future.result(timeout=PUBLISH_TIMEOUT)
