@@ -1,28 +1,28 @@
 """The supervisors' back office.
 
-Configuration (queues, statuses, pause reasons, agents, calendar) is edited here directly.
+Plain configuration (queues, statuses, pause reasons, calendar) is edited here directly. Agents
+and who works in which queue are saved through their services (`save_model`, `save_formset`),
+inside the admin's own transaction: a new member is routed at once, their workspace updated.
 Activities, offers, pauses and queue logins change only through their services, so the admin
 shows them read-only; its actions ("End pause", "Log out of queue" ...) call those services
 with the supervisor as the actor, one agent at a time, outside any transaction of the admin's
-own (the services are durable transactions).
+own (those services are durable transactions).
 """
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import (
     Activity,
     ActivityEvent,
-    ActivityState,
     Agent,
     CalendarEvent,
     Offer,
-    OfferOutcome,
     Participant,
     Pause,
     PauseReason,
@@ -31,7 +31,14 @@ from contactcenter.models import (
     QueueWidget,
     Status,
 )
+from contactcenter.selectors import offers_ringing, open_chats
 from contactcenter.services.availability import pause_end, queue_login
+from contactcenter.services.configuration import (
+    agent_profile_create,
+    agent_update,
+    membership_add,
+    membership_remove,
+)
 
 User = get_user_model()
 
@@ -79,12 +86,54 @@ class AgentInline(admin.StackedInline):
     verbose_name_plural = "agent profile (makes this user an agent)"
 
 
+def agent_save(form: ModelForm, *, user=None) -> None:
+    """A new agent profile or a changed one, from an admin form, through the services."""
+    agent = form.instance
+    if agent.pk is None:
+        fields = {name: form.cleaned_data[name] for name in ("display_name", "max_open_chats")}
+        agent.pk = agent_profile_create(user=user or agent.user, **fields).pk
+    elif form.has_changed():
+        agent_update(
+            agent_id=agent.pk, **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
+
+
+def memberships_save(formset: BaseInlineFormSet) -> None:
+    """An inline of queue memberships, through the services: removed rows leave, new rows join
+    (a row moved to another agent or queue does both)."""
+    for membership in formset.save(commit=False):
+        if membership.pk is not None:
+            membership_remove(membership_id=membership.pk)
+        membership_add(agent=membership.agent, queue=membership.queue)
+    for membership in formset.deleted_objects:
+        membership_remove(membership_id=membership.pk)
+
+
+class MembershipsSavedByServices:
+    """A model admin whose queue-membership inline saves through the services."""
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is QueueMembership:
+            memberships_save(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class ContactCenterUserAdmin(UserAdmin):
     inlines = [*UserAdmin.inlines, AgentInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Agent:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)  # what changed, for the history (nothing is saved)
+        for agent_form in formset.forms:
+            if agent_form.has_changed():
+                agent_save(agent_form, user=form.instance)
 
 
 class QueueWidgetInline(admin.TabularInline):
@@ -111,7 +160,7 @@ class AgentMembershipInline(MembershipInline):
 
 
 @admin.register(Queue)
-class QueueAdmin(admin.ModelAdmin):
+class QueueAdmin(MembershipsSavedByServices, admin.ModelAdmin):
     list_display = [
         "number",
         "name",
@@ -147,31 +196,8 @@ class StatusAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-def _open_chats() -> Coalesce:
-    """Open activities the agent owns (postponed ones are parked and do not count)."""
-    owned = (
-        Activity.objects.filter(owner=OuterRef("pk"), state=ActivityState.OPEN)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(owned, output_field=IntegerField()), 0)
-
-
-def _pending_offers() -> Coalesce:
-    ringing = (
-        Offer.objects.filter(agent=OuterRef("pk"), outcome=OfferOutcome.PENDING)
-        .order_by()
-        .values("agent")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ringing, output_field=IntegerField()), 0)
-
-
 @admin.register(Agent)
-class AgentAdmin(ServiceActionsMixin, admin.ModelAdmin):
+class AgentAdmin(MembershipsSavedByServices, ServiceActionsMixin, admin.ModelAdmin):
     """Agents' configuration, and their live state on the list: online, pause, load, logins.
 
     Every column comes from the list's own query (annotations) or one prefetch, so the page
@@ -205,8 +231,8 @@ class AgentAdmin(ServiceActionsMixin, admin.ModelAdmin):
             .annotate(
                 pause_reason=Subquery(open_pause.values("reason__name")[:1]),
                 pause_since=Subquery(open_pause.values("started_at")[:1]),
-                open_chats=_open_chats(),
-                pending_offers=_pending_offers(),
+                open_chats=open_chats(),
+                pending_offers=offers_ringing(),
             )
             .prefetch_related(
                 Prefetch("memberships", queryset=logged_in, to_attr="logged_in_memberships")
@@ -237,6 +263,9 @@ class AgentAdmin(ServiceActionsMixin, admin.ModelAdmin):
     def end_pause(self, request: HttpRequest, queryset: QuerySet[Agent]) -> None:
         self.pauses_end(request, list(queryset))
 
+    def save_model(self, request, obj: Agent, form, change) -> None:
+        agent_save(form)
+
 
 @admin.register(QueueMembership)
 class QueueMembershipAdmin(ServiceActionsMixin, admin.ModelAdmin):
@@ -260,6 +289,17 @@ class QueueMembershipAdmin(ServiceActionsMixin, admin.ModelAdmin):
         if obj is not None:  # a membership is not moved to another agent or queue
             return ["agent", "queue", "logged_in"]
         return self.readonly_fields
+
+    def save_model(self, request, obj: QueueMembership, form, change) -> None:
+        if not change:
+            obj.pk = membership_add(agent=obj.agent, queue=obj.queue).pk
+
+    def delete_model(self, request, obj: QueueMembership) -> None:
+        membership_remove(membership_id=obj.pk)
+
+    def delete_queryset(self, request, queryset: QuerySet[QueueMembership]) -> None:
+        for membership_id in list(queryset.values_list("pk", flat=True)):
+            membership_remove(membership_id=membership_id)
 
     @admin.action(description="Log out of queue", permissions=["queue_login"])
     def log_out(self, request: HttpRequest, queryset: QuerySet[QueueMembership]) -> None:

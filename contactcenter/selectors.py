@@ -6,7 +6,17 @@ tabs are the open and postponed activities they take part in, by the same test.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from contactcenter.models import (
@@ -197,8 +207,12 @@ def colleagues_of(agent: Agent) -> QuerySet[Agent]:
 
 
 def agent_load() -> Coalesce:
-    """Open activities owned plus notifications ringing: what counts against max_open_chats.
-    Postponed activities are parked and do not count."""
+    """Open activities owned plus notifications ringing: what counts against max_open_chats."""
+    return open_chats() + offers_ringing()
+
+
+def open_chats() -> Coalesce:
+    """The open activities the agent owns. Postponed activities are parked and do not count."""
     owned = (
         Activity.objects.filter(owner=OuterRef("pk"), state=ActivityState.OPEN)
         .order_by()
@@ -206,6 +220,11 @@ def agent_load() -> Coalesce:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(owned, output_field=IntegerField()), 0)
+
+
+def offers_ringing() -> Coalesce:
+    """The agent's notifications still ringing."""
     ringing = (
         Offer.objects.filter(agent=OuterRef("pk"), outcome=OfferOutcome.PENDING)
         .order_by()
@@ -213,7 +232,7 @@ def agent_load() -> Coalesce:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return Coalesce(Subquery(owned), 0) + Coalesce(Subquery(ringing), 0)
+    return Coalesce(Subquery(ringing, output_field=IntegerField()), 0)
 
 
 def eligible_agents(*, queue: Queue, activity: Activity, new: bool = False) -> QuerySet[Agent]:

@@ -20,6 +20,9 @@ from crm.models import Account, Contact, ContactPhone
 from crm.selectors import contacts_matching
 from messaging.models import ExternalIdentity
 
+# A phone number as typed, alone or with its label ("mobile", "work").
+Phone = str | tuple[str, str]
+
 
 def phone_e164(raw: str) -> str:
     """The number in E.164 ("+420777123456"), or ApplicationError saying what is wrong. The
@@ -60,10 +63,12 @@ def contact_create(
     title: str = "",
     account: Account | None = None,
     emails: Iterable[str] = (),
-    phones: Iterable[str] = (),
+    phones: Iterable[Phone] = (),
     notes: str = "",
+    owner: AbstractBaseUser | None = None,
 ) -> Contact:
-    """A new contact owned by `actor`, its phones in E.164. Refused without a name."""
+    """A new contact owned by `owner` (default: `actor`), its phones in E.164. Refused without
+    a name."""
     contact = Contact(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -71,7 +76,7 @@ def contact_create(
         account=account,
         emails=_emails(emails),
         notes=notes,
-        owner=actor if actor.is_authenticated else None,
+        owner=owner or (actor if actor.is_authenticated else None),
     )
     _check_name(contact)
     contact.save()
@@ -80,7 +85,7 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, phones: Iterable[str] | None = None, **fields) -> Contact:
+def contact_update(*, contact: Contact, phones: Iterable[Phone] | None = None, **fields) -> Contact:
     """Change the given fields; `phones`, when given, replaces the contact's numbers."""
     if "emails" in fields:
         fields["emails"] = _emails(fields["emails"])
@@ -93,26 +98,41 @@ def contact_update(*, contact: Contact, phones: Iterable[str] | None = None, **f
     return contact
 
 
+@transaction.atomic
+def contact_phones_set(*, contact_id: int, phones: Iterable[Phone]) -> None:
+    """The contact's numbers become `phones` (normalised to E.164)."""
+    _set_phones(Contact.objects.get(pk=contact_id), phones)
+
+
 def _check_name(contact: Contact) -> None:
     if not contact.first_name and not contact.last_name:
         raise ApplicationError("A contact needs a first or a last name.", code="name_required")
 
 
-def _set_phones(contact: Contact, phones: Iterable[str]) -> None:
-    numbers = list(dict.fromkeys(phone_e164(raw) for raw in phones if raw.strip()))
-    contact.phones.exclude(number__in=numbers).delete()
-    known = set(contact.phones.values_list("number", flat=True))
-    ContactPhone.objects.bulk_create(
-        ContactPhone(contact=contact, number=number) for number in numbers if number not in known
-    )
+def _set_phones(contact: Contact, phones: Iterable[Phone]) -> None:
+    """The contact's numbers become `phones`; a label given with a number is kept with it, a
+    number given alone keeps the label it had."""
+    labels: dict[str, str | None] = {}
+    for phone in phones:
+        raw, label = (phone, None) if isinstance(phone, str) else phone
+        if raw.strip():
+            labels.setdefault(phone_e164(raw), label)
+    contact.phones.exclude(number__in=labels).delete()
+    known = {phone.number: phone for phone in contact.phones.all()}
+    for number, label in labels.items():
+        if number not in known:
+            ContactPhone.objects.create(contact=contact, number=number, label=label or "")
+        elif label is not None and known[number].label != label:
+            ContactPhone.objects.filter(pk=known[number].pk).update(label=label)
 
 
 @transaction.atomic
 def account_create(*, actor: AbstractBaseUser, name: str, **fields) -> Account:
+    """A new account owned by `owner` when given, else by `actor`."""
     if not name.strip():
         raise ApplicationError("An account needs a name.", code="name_required")
-    owner = actor if actor.is_authenticated else None
-    return Account.objects.create(name=name.strip(), owner=owner, **fields)
+    fields["owner"] = fields.get("owner") or (actor if actor.is_authenticated else None)
+    return Account.objects.create(name=name.strip(), **fields)
 
 
 @transaction.atomic

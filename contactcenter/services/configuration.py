@@ -1,13 +1,18 @@
-"""Writes to the configuration: queues and agents. The API and the demo data go through these."""
+"""Writes to the configuration: queues, agents and who works in which queue. The API, the admin
+and the demo data go through these."""
 
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from contactcenter import events
 from contactcenter.exceptions import ApplicationError
+from contactcenter.lock_objects import agent_for_update
 from contactcenter.models import Agent, Queue, QueueMembership, Status
+from contactcenter.tasks import agent_route as agent_route_task
 
 
 @transaction.atomic
@@ -52,9 +57,55 @@ def agent_create(
     user = get_user_model().objects.create_user(
         username=username, password=password, first_name=display_name
     )
-    agent = Agent(user=user, display_name=display_name)
+    agent = agent_profile_create(user=user, display_name=display_name)
+    for queue in queues:
+        membership_add(agent=agent, queue=queue)
+    return agent
+
+
+@transaction.atomic
+def agent_profile_create(*, user: AbstractBaseUser, **fields) -> Agent:
+    """Make an existing user an agent (display name, capacity), validated."""
+    agent = Agent(user=user, **fields)
     agent.full_clean()
     agent.save()
-    for queue in queues:
-        QueueMembership.objects.create(agent=agent, queue=queue)
     return agent
+
+
+@transaction.atomic
+def agent_update(*, agent_id: int, **fields) -> Agent:
+    """Change an agent's profile (display name, capacity), validated. More capacity may make
+    them eligible for what waits: they are routed after the commit."""
+    agent = agent_for_update(agent_id)
+    for name, value in fields.items():
+        setattr(agent, name, value)
+    agent.full_clean()
+    agent.save(update_fields=[*fields, "updated_at"])
+    agent_route_task.delay_on_commit(agent.pk)
+    return agent
+
+
+@transaction.atomic
+def membership_add(*, agent: Agent, queue: Queue) -> QueueMembership:
+    """Make the agent a member of the queue, logged in: their workspace shows it at once, and
+    they are routed after the commit (a customer may be waiting there). Refused (400) when the
+    agent is a member already."""
+    agent_for_update(agent.pk)
+    if QueueMembership.objects.filter(agent=agent, queue=queue).exists():
+        raise ApplicationError(f"{agent} is already a member of {queue}.", code="already_member")
+    membership = QueueMembership.objects.create(agent=agent, queue=queue)
+    events.queues_changed(agent.pk)
+    agent_route_task.delay_on_commit(agent.pk)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership_id: int) -> None:
+    """The agent no longer works in the queue: it leaves their workspace (a notification
+    already ringing from it rings on until answered or expired). Idempotent."""
+    membership = QueueMembership.objects.filter(pk=membership_id).first()
+    if membership is None:
+        return
+    agent_for_update(membership.agent_id)
+    QueueMembership.objects.filter(pk=membership_id).delete()
+    events.queues_changed(membership.agent_id)
