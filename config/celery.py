@@ -14,8 +14,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("contactcenter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The simulator's webhook deliveries: a package inside an app, which autodiscovery misses.
-app.autodiscover_tasks(["messaging.simulator"])
 
 
 @signals.task_prerun.connect

@@ -33,6 +33,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The product's own apps (supervisors get every permission of these).
 PRODUCT_APPS = ["contactcenter", "messaging", "crm", "tickets", "knowledgebase", "cobrowse"]
+# The provider simulator (fake Graph and Viber APIs and a customer page at /simulator/): on in
+# development, off in production. An app of its own, installed only while it is on, so that a
+# production database has none of its tables and a production site none of its URLs.
+SIMULATOR_ENABLED = env_bool("SIMULATOR", default=DEBUG)
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     *PRODUCT_APPS,
+    *(["simulator"] if SIMULATOR_ENABLED else []),
 ]
 
 MIDDLEWARE = [
@@ -110,9 +115,7 @@ CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
 # file links Messenger, Instagram and Viber fetch our attachments from.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# The provider simulator (fake Graph and Viber APIs and a customer page at /simulator/): on in
-# development, off in production. With it on, the provider APIs default to it.
-SIMULATOR_ENABLED = env_bool("SIMULATOR", default=DEBUG)
+# With the simulator on, the provider APIs default to it.
 WHATSAPP_API_URL = provider_api_url(
     "WHATSAPP_API_URL", "https://graph.facebook.com/v25.0", "/simulator/graph/v25.0",
     site_url=SITE_URL, simulator=SIMULATOR_ENABLED,

@@ -32,9 +32,5 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
-    *(
-        [path("simulator/", include("messaging.simulator.urls"))]
-        if settings.SIMULATOR_ENABLED
-        else []
-    ),
+    *([path("simulator/", include("simulator.urls"))] if settings.SIMULATOR_ENABLED else []),
 ]

@@ -2,14 +2,6 @@ from messaging.models.accounts import META_PROVIDERS, ChannelAccount, Provider
 from messaging.models.attachments import Attachment, AttachmentKind, TransferState
 from messaging.models.identities import ExternalIdentity, ViberSubscription
 from messaging.models.messages import DeliveryReceipt, DeliveryStatus, Direction, Message
-from messaging.models.simulator import (
-    FailureMode,
-    SimulatedEvent,
-    SimulatorCall,
-    SimulatorFailure,
-    SimulatorMedia,
-    SimulatorWebhook,
-)
 from messaging.models.templates import Template
 from messaging.models.webhooks import Outcome, Verdict, WebhookEvent
 
@@ -22,15 +14,9 @@ __all__ = [
     "DeliveryStatus",
     "Direction",
     "ExternalIdentity",
-    "FailureMode",
     "Message",
     "Outcome",
     "Provider",
-    "SimulatedEvent",
-    "SimulatorCall",
-    "SimulatorFailure",
-    "SimulatorMedia",
-    "SimulatorWebhook",
     "Template",
     "TransferState",
     "Verdict",

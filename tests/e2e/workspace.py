@@ -4,7 +4,7 @@ customers writing through the simulator's real webhooks."""
 from playwright.sync_api import Browser, Page, expect
 
 from messaging.models import ChannelAccount
-from messaging.simulator.customers import customer_message_send
+from simulator.customers import customer_message_send
 from tests.factories import PASSWORD
 
 VIEWPORT = {"width": 1400, "height": 900}

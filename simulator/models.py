@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from contactcenter.models.base import BaseModel
-from messaging.models.accounts import ChannelAccount, Provider
+from messaging.models import ChannelAccount, Provider
 
 
 class SimulatedEvent(models.TextChoices):

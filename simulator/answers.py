@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from messaging.models import Provider
-from messaging.simulator import ids
+from simulator import ids
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from messaging.models import SimulatorMedia
-from messaging.simulator import provider_api
-from messaging.simulator.answers import Answer, graph_error
-from messaging.simulator.provider_api import GRAPH_SURFACE, INSTAGRAM_SURFACE, ApiCall
+from simulator import provider_api
+from simulator.answers import Answer, graph_error
+from simulator.models import SimulatorMedia
+from simulator.provider_api import GRAPH_SURFACE, INSTAGRAM_SURFACE, ApiCall
 
 # Never recorded: the credentials a call presents.
 SECRET_HEADERS = {"authorization", "x-viber-auth-token", "cookie", "x-csrftoken"}

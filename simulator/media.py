@@ -7,8 +7,9 @@ import hashlib
 from django.conf import settings
 from django.urls import reverse
 
-from messaging.models import ChannelAccount, SimulatorMedia
-from messaging.simulator import ids
+from messaging.models import ChannelAccount
+from simulator import ids
+from simulator.models import SimulatorMedia
 
 
 def media_store(

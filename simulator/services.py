@@ -8,16 +8,15 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from contactcenter.exceptions import ApplicationError
-from messaging.models import (
-    ChannelAccount,
+from messaging.models import ChannelAccount, Provider
+from simulator.answers import failure_answer, whatsapp_status_error
+from simulator.models import (
     FailureMode,
-    Provider,
     SimulatorCall,
     SimulatorFailure,
     SimulatorMedia,
     SimulatorWebhook,
 )
-from messaging.simulator.answers import failure_answer, whatsapp_status_error
 
 LATE_DEFAULT_CODE = 131047
 

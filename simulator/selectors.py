@@ -4,13 +4,8 @@ they see it, and the recorded calls and webhooks (for tests and scripts)."""
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from messaging.models import (
-    ChannelAccount,
-    Provider,
-    SimulatedEvent,
-    SimulatorCall,
-    SimulatorWebhook,
-)
+from messaging.models import ChannelAccount, Provider
+from simulator.models import SimulatedEvent, SimulatorCall, SimulatorWebhook
 
 WHATSAPP_MEDIA = {"image", "video", "audio", "document", "sticker"}
 VIBER_MEDIA = {"picture": "image", "video": "video", "file": "file"}

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from messaging.connectors import connector_for
-from messaging.models import ChannelAccount, FailureMode, Provider, SimulatorCall, SimulatorMedia
-from messaging.simulator import ids
-from messaging.simulator.answers import (
+from messaging.models import ChannelAccount, Provider
+from simulator import ids
+from simulator.answers import (
     Answer,
     graph_accepted,
     graph_error,
@@ -22,9 +22,10 @@ from messaging.simulator.answers import (
     viber_error,
     whatsapp_accepted,
 )
-from messaging.simulator.emission import send_receipts_emit
-from messaging.simulator.media import lookaside_url, media_store
-from messaging.simulator.services import failure_take
+from simulator.emission import send_receipts_emit
+from simulator.media import lookaside_url, media_store
+from simulator.models import FailureMode, SimulatorCall, SimulatorMedia
+from simulator.services import failure_take
 
 GRAPH_SURFACE = "graph"  # graph.facebook.com: WhatsApp and Messenger
 INSTAGRAM_SURFACE = "instagram"  # graph.instagram.com

@@ -14,16 +14,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from messaging.models import (
-    ChannelAccount,
-    Provider,
-    SimulatedEvent,
-    SimulatorCall,
-    SimulatorMedia,
-    SimulatorWebhook,
-)
-from messaging.simulator import payloads
-from messaging.simulator.tasks import webhook_deliver as webhook_deliver_task
+from messaging.models import ChannelAccount, Provider
+from simulator import payloads
+from simulator.models import SimulatedEvent, SimulatorCall, SimulatorMedia, SimulatorWebhook
+from simulator.tasks import webhook_deliver as webhook_deliver_task
 
 # Receipts follow the send by a moment, as on a phone; `sent` goes at once.
 RECEIPT_DELAY = timedelta(seconds=1)

@@ -8,18 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from contactcenter.exceptions import ApplicationError
-from messaging.models import (
-    ChannelAccount,
-    Provider,
-    SimulatedEvent,
-    SimulatorCall,
-    SimulatorMedia,
-    SimulatorWebhook,
-)
-from messaging.simulator import ids, payloads
-from messaging.simulator.emission import read_receipts_emit, webhook_emit
-from messaging.simulator.media import cdn_url, media_store
-from messaging.simulator.selectors import customer_replies
+from messaging.models import ChannelAccount, Provider
+from simulator import ids, payloads
+from simulator.emission import read_receipts_emit, webhook_emit
+from simulator.media import cdn_url, media_store
+from simulator.models import SimulatedEvent, SimulatorCall, SimulatorMedia, SimulatorWebhook
+from simulator.selectors import customer_replies
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024  # WhatsApp's image limit, the lowest of those that apply
 CUSTOMER_ID = re.compile(r"[A-Za-z0-9=+/_.-]{1,64}")

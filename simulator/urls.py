@@ -3,7 +3,7 @@ here when the simulator is on), the customer page, and the control API."""
 
 from django.urls import path
 
-from messaging.simulator import provider_views, views
+from simulator import provider_views, views
 
 app_name = "simulator"
 

@@ -10,8 +10,8 @@ MAX_RETRIES = 6
 def webhook_deliver(self: Task, webhook_id: int) -> None:
     """Post one stored webhook; retried with backoff while our endpoint does not answer, as
     providers retry. Idempotent: an accepted delivery is not posted again."""
-    from messaging.simulator.emission import WebhookUnanswered
-    from messaging.simulator.emission import webhook_deliver as deliver
+    from simulator.emission import WebhookUnanswered
+    from simulator.emission import webhook_deliver as deliver
 
     try:
         deliver(webhook_id=webhook_id)

@@ -10,10 +10,11 @@ from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactcenter.exceptions import ApplicationError
-from messaging.models import ChannelAccount, Provider, SimulatorCall, SimulatorFailure
-from messaging.simulator import selectors
-from messaging.simulator.customers import PictureUpload, customer_message_send, replies_mark_read
-from messaging.simulator.services import failure_add, failures_reset, simulator_reset
+from messaging.models import ChannelAccount, Provider
+from simulator import selectors
+from simulator.customers import PictureUpload, customer_message_send, replies_mark_read
+from simulator.models import SimulatorCall, SimulatorFailure
+from simulator.services import failure_add, failures_reset, simulator_reset
 
 # Prefilled customers: the id each provider would give them (CHANNELS.md's examples).
 DEFAULT_CUSTOMER_IDS = {

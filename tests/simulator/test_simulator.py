@@ -22,24 +22,16 @@ from contactcenter.exceptions import ApplicationError
 from messaging import http
 from messaging.connectors import connector_for
 from messaging.connectors.base import InboundMessage, OutboundContent, SendError, StatusUpdate
-from messaging.models import (
-    ChannelAccount,
-    DeliveryStatus,
-    Direction,
-    Message,
-    SimulatedEvent,
-    SimulatorCall,
-    SimulatorFailure,
-    SimulatorWebhook,
-)
+from messaging.models import ChannelAccount, DeliveryStatus, Direction, Message
 from messaging.services.outbound import message_deliver, message_send
-from messaging.simulator.customers import (
+from simulator.customers import (
     PictureUpload,
     customer_message_send,
     replies_mark_read,
 )
-from messaging.simulator.payloads import signature_headers
-from messaging.simulator.services import failure_add, failures_reset
+from simulator.models import SimulatedEvent, SimulatorCall, SimulatorFailure, SimulatorWebhook
+from simulator.payloads import signature_headers
+from simulator.services import failure_add, failures_reset
 from tests.e2e.servers import daphne, free_port, use_simulator_at
 from tests.factories import ChannelAccountFactory, IdentityFactory
 from tests.messaging.helpers import customer, process_kept_deliveries
