@@ -41,10 +41,12 @@ def activity_customer_wrote(
     title: str,
     sent_at: datetime,
     store: Callable[[Activity, bool], Stored],
+    first_contact: bool = False,
 ) -> tuple[Activity, bool, Stored]:
     """A customer wrote on a channel: the message joins their activity that is not closed, or
     opens a new one waiting in `queue`. Returns the activity, whether it is new, and what
-    `store` returned.
+    `store` returned. `first_contact`: the caller's transaction has just created the identity,
+    which can have no activity yet, so none is looked for.
 
     In this order: a new activity records `queued` and is paired with the customer's CRM
     contact (`ports.contact_pair`), an existing one notes the customer's message times; then
@@ -56,12 +58,7 @@ def activity_customer_wrote(
     identity: a concurrent first message of the same customer raises IntegrityError, and the
     caller applies the message again (it then finds the winner's activity).
     """
-    activity = (
-        Activity.objects.select_related("queue")
-        .filter(identity=identity)
-        .exclude(state=ActivityState.CLOSED)
-        .first()
-    )
+    activity = None if first_contact else _unclosed_activity_of(identity)
     new = activity is None
     if new:
         activity = _create_waiting(queue, channel_account, identity, title, sent_at)
@@ -73,6 +70,15 @@ def activity_customer_wrote(
     if new:
         activity_route_new(activity)
     return activity, new, stored
+
+
+def _unclosed_activity_of(identity) -> Activity | None:
+    return (
+        Activity.objects.select_related("queue")
+        .filter(identity=identity)
+        .exclude(state=ActivityState.CLOSED)
+        .first()
+    )
 
 
 def _create_waiting(queue, channel_account, identity, title, sent_at) -> Activity:

@@ -183,7 +183,7 @@ def message_ingest(
         channel_account=account, provider_message_id=inbound.provider_message_id
     ).exists():
         return None, None
-    identity = _identity_seen(account, inbound)
+    identity, created = _identity_seen(account, inbound)
     activity, new, message = activity_customer_wrote(
         identity=identity,
         channel_account=account,
@@ -191,6 +191,7 @@ def message_ingest(
         title=identity.display_name or identity.provider_user_id,
         sent_at=inbound.sent_at,
         store=lambda activity, new: _message_store(activity, inbound, announce=not new),
+        first_contact=created,
     )
     return message, activity.pk if new else None
 
@@ -225,15 +226,17 @@ def _message_store(activity: Activity, inbound: InboundMessage, *, announce: boo
     return message
 
 
-def _identity_seen(account: ChannelAccount, inbound: InboundMessage) -> ExternalIdentity:
-    """The sender's identity, created on first contact, else brought up to date."""
+def _identity_seen(
+    account: ChannelAccount, inbound: InboundMessage
+) -> tuple[ExternalIdentity, bool]:
+    """The sender's identity, created on first contact (then True), else brought up to date."""
     identity = ExternalIdentity.objects.filter(
         channel_account=account, provider_user_id=inbound.sender_id
     ).first()
     if identity is not None:
         _identity_update(identity, account, inbound)
-        return identity
-    return ExternalIdentity.objects.create(
+        return identity, False
+    identity = ExternalIdentity.objects.create(
         channel_account=account,
         provider_user_id=inbound.sender_id,
         display_name=inbound.sender_name,
@@ -241,6 +244,7 @@ def _identity_seen(account: ChannelAccount, inbound: InboundMessage) -> External
         last_inbound_at=inbound.sent_at,
         viber_subscription=_subscribed_by_writing(account),
     )
+    return identity, True
 
 
 def _identity_update(
