@@ -4,12 +4,14 @@ from django.db.models import Q, QuerySet
 
 from contactcenter.models import Activity
 from crm.models import Account, Contact
-from messaging.models import ExternalIdentity, Provider
+from messaging.connectors import connector_for
+from messaging.models import ExternalIdentity
 
 
 def identity_phone(identity: ExternalIdentity) -> str:
-    """The customer's number in E.164 where the channel gives one (WhatsApp's wa_id), or ""."""
-    if identity.channel_account.provider != Provider.WHATSAPP:
+    """The customer's number in E.164 where the channel's user id is one (WhatsApp's wa_id),
+    or ""."""
+    if not connector_for(identity.channel_account.provider).user_id_is_phone:
         return ""
     if identity.phone:
         return identity.phone if identity.phone.startswith("+") else f"+{identity.phone}"

@@ -22,13 +22,14 @@ RESULTS = 10
 
 @agent_page
 def new_message(request: HttpRequest) -> HttpResponse:
-    """GET: the window for `provider` (`identity` preselects a customer, from the CRM or a
-    ticket), drawn again as the agent searches and chooses. POST: start or send; success
-    answers 204 with the `cc:conversation` event (the activity) for the page."""
+    """GET: the window for `provider` (the first channel when none we know is named;
+    `identity` preselects a customer, from the CRM or a ticket), drawn again as the agent
+    searches and chooses. POST: start or send; success answers 204 with the `cc:conversation`
+    event (the activity) for the page."""
     data = request.POST if request.method == "POST" else request.GET
     provider = data.get("provider", "")
     if provider not in Provider.values:
-        provider = Provider.WHATSAPP
+        provider = Provider.values[0]
     identity = _identity(provider, data.get("identity", ""))
     memberships = list(request.agent.memberships.all())
     queue = next((m.queue for m in memberships if str(m.queue_id) == data.get("queue")), None)

@@ -29,7 +29,7 @@ def message_deliver(self: Task, message_id: int) -> None:
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
 def attachment_download(self: Task, attachment_id: int) -> None:
-    """Fetch an inbound file from the provider into our media storage."""
+    """Fetch an inbound file into our media storage."""
     from messaging.services.media import attachment_download as download
     from messaging.services.media import attachment_download_failed
 

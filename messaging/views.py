@@ -1,20 +1,11 @@
 """The providers' webhooks: /webhooks/<provider>/<channel account key>/."""
 
-import hmac
-
-from django.http import (
-    FileResponse,
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseForbidden,
-    JsonResponse,
-)
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from messaging.connectors import connector_for
-from messaging.models import META_PROVIDERS, ChannelAccount, Provider
+from messaging.models import ChannelAccount
 from messaging.selectors import webhook_account
 from messaging.services.media import attachment_from_signed_token
 from messaging.services.webhooks import webhook_delivery_receive
@@ -32,14 +23,11 @@ def webhook(request: HttpRequest, provider: str, key: str) -> HttpResponse:
 
 
 def _handshake(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
-    """Meta's subscription check: echo the challenge verbatim for the right verify token."""
-    params = request.GET
-    token_ok = hmac.compare_digest(
-        params.get("hub.verify_token", "").encode(), account.verify_token.encode()
-    )
-    if account.provider in META_PROVIDERS and params.get("hub.mode") == "subscribe" and token_ok:
-        return HttpResponse(params.get("hub.challenge", ""), content_type="text/plain")
-    return HttpResponseForbidden("verification failed", content_type="text/plain")
+    """The provider's subscription check (Meta's): echo its challenge, or refuse."""
+    challenge = connector_for(account.provider).handshake(account, request.GET)
+    if challenge is None:
+        return HttpResponseForbidden("verification failed", content_type="text/plain")
+    return HttpResponse(challenge, content_type="text/plain")
 
 
 def _delivery(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
@@ -58,9 +46,8 @@ def _delivery(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     )
     if not verified:
         return HttpResponseForbidden("invalid signature", content_type="text/plain")
-    if account.provider == Provider.VIBER:
-        return JsonResponse({"status": 0})
-    return HttpResponse("EVENT_RECEIVED", content_type="text/plain")
+    answer = connector.acknowledgement
+    return HttpResponse(answer.body, content_type=answer.content_type)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -1,12 +1,15 @@
 """The one small interface every provider connector implements, and the normalised events.
 
-A connector knows its provider's wire formats and nothing of our database: it verifies a
-webhook request, parses a body into the events below, builds a send request, and reads the
-provider's answer into a result or a classified error.
+A connector knows its provider's wire formats and rules and nothing of our database: it
+verifies a webhook request, parses a body into the events below, builds a send request, and
+reads the provider's answer into a result or a classified error. Every way one channel differs
+from another (the reply window, files, templates, the webhook's handshake and answer) is a
+question the rest of the code asks its connector, never a comparison of providers.
 """
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -102,6 +105,46 @@ class SendResult:
     provider_message_id: str
 
 
+@dataclass(frozen=True)
+class UploadRequest:
+    """A multipart POST that puts a file on the provider before a send names it."""
+
+    url: str
+    data: dict
+    files: dict
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MediaSource:
+    """Where an inbound file is fetched, by GET with `headers`. With `url_key`, `url` is a
+    lookup whose JSON answer holds the file's short-lived URL under that key, fetched with the
+    same headers."""
+
+    url: str
+    headers: dict = field(default_factory=dict)
+    url_key: str = ""
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The body a provider expects in our 200 to a webhook delivery."""
+
+    body: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """What may be sent to one customer at one time, by their channel's rule."""
+
+    free_text: bool  # text and files may be sent
+    template_required: bool  # only an approved template may be sent
+    tag: str  # the Meta message tag a send needs ("" or HUMAN_AGENT)
+    refusal: str  # why nothing may be sent ("" when something may)
+    closes_at: datetime | None  # when the current allowance ends
+
+
 class SendError(Exception):
     """A send the provider refused. Transient errors are retried; permanent ones are shown."""
 
@@ -112,18 +155,44 @@ class SendError(Exception):
         self.transient = transient
 
 
+class Uploader(Protocol):
+    """How a provider that sends files by media id takes them, before the send names them."""
+
+    def build_upload(
+        self, account: ChannelAccount, *, filename: str, content: bytes, content_type: str
+    ) -> UploadRequest: ...
+
+    def read_upload(self, status_code: int, body: dict) -> str:
+        """The uploaded file's media id; raises SendError."""
+
+
 class Connector(Protocol):
     provider: str
     name: str  # as agents know the channel
     signature_header: str
+    acknowledgement: Acknowledgement  # our answer to a verified delivery
     attachment_rules: dict[str, "AttachmentRule"]  # what may be sent, by attachment kind
     text_limit: int
     captioned_kinds: frozenset[str]  # file kinds whose message shows a text with the file
+    inbound_file_limit: int  # the largest file the provider delivers to us, in bytes
+    uploader: Uploader | None  # None: the provider fetches our files from a signed link
+    sends_templates: bool  # approved templates may be sent, the only way after the window
+    subscribed_by_writing: bool  # a customer who writes may be written to (no callback says so)
+    user_id_is_phone: bool  # the customer's id is their phone number, which pairs CRM contacts
 
     def refusal(self, kind: str, content_type: str, size: int) -> str:
         """Why this provider would refuse the file, or ""."""
 
+    def handshake(self, account: ChannelAccount, params: Mapping[str, str]) -> str | None:
+        """The challenge to echo to the provider's webhook check (a GET), or None to refuse."""
+
     def verify(self, account: ChannelAccount, body: bytes, signature: str) -> bool: ...
+
+    def reply_window(self, identity: ExternalIdentity, now: datetime) -> ReplyWindow:
+        """What may be sent to the customer at `now`, and why not."""
+
+    def media_source(self, account: ChannelAccount, *, media_id: str, url: str) -> MediaSource:
+        """Where to fetch an inbound file that a webhook named by media id or by URL."""
 
     def parse(self, account: ChannelAccount, payload: dict) -> list[Event]: ...
 

@@ -24,4 +24,5 @@ CONNECTOR = GraphMessagingConnector(
             ),
         ),
     },
+    inbound_file_limit=25 * MB,
 )

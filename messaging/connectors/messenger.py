@@ -15,4 +15,5 @@ CONNECTOR = GraphMessagingConnector(
         AttachmentKind.VIDEO: AttachmentRule(25 * MB),
         AttachmentKind.FILE: AttachmentRule(25 * MB),
     },
+    inbound_file_limit=25 * MB,
 )

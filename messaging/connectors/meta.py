@@ -1,14 +1,22 @@
-"""What the three Meta connectors share: webhook signature and handshake, Graph API errors, and
-the Messenger-style `messaging[]` events that Instagram uses too."""
+"""What the three Meta connectors share: webhook signature, handshake and answer, Graph API
+errors, the 24-hour service window, and the Messenger-style `messaging[]` events that Instagram
+uses too."""
+
+import hmac
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from messaging.connectors.base import (
+    Acknowledgement,
     AttachmentRule,
     Event,
     InboundAttachment,
     InboundMessage,
+    MediaSource,
     OutboundContent,
+    ReplyWindow,
     SendError,
     SendRequest,
     SendResult,
@@ -22,6 +30,10 @@ from messaging.connectors.base import (
 from messaging.models import AttachmentKind, ChannelAccount, DeliveryStatus, ExternalIdentity
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+ACKNOWLEDGEMENT = Acknowledgement("EVENT_RECEIVED", "text/plain")
+SERVICE_WINDOW = timedelta(hours=24)
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+HUMAN_AGENT = "HUMAN_AGENT"
 
 # Graph error codes worth another try later (throughput, temporary failures).
 TRANSIENT_CODES = {1, 2, 4, 613, 80007, 130429, 131000, 131016, 131056}
@@ -55,6 +67,24 @@ def verify_signature(account: ChannelAccount, body: bytes, signature: str) -> bo
     """`X-Hub-Signature-256: sha256=<hex>` over the raw body, keyed with the app secret."""
     expected = "sha256=" + hmac_sha256_hex(account.app_secret, body)
     return signature_matches(expected, signature)
+
+
+def handshake_challenge(account: ChannelAccount, params: Mapping[str, str]) -> str | None:
+    """Meta's subscription check: the challenge, echoed verbatim, for the right verify token."""
+    token_ok = hmac.compare_digest(
+        params.get("hub.verify_token", "").encode(), account.verify_token.encode()
+    )
+    if params.get("hub.mode") == "subscribe" and token_ok:
+        return params.get("hub.challenge", "")
+    return None
+
+
+def window_end(last: datetime | None, now: datetime, length: timedelta) -> datetime | None:
+    """When the window of `length` that the customer's last message opened closes, or None
+    when it is not open at `now`."""
+    if last and now - last < length:
+        return last + length
+    return None
 
 
 def graph_headers(account: ChannelAccount) -> dict:
@@ -146,11 +176,16 @@ def _inbound(sender: str, at, message: dict) -> InboundMessage:
 
 
 class GraphMessagingConnector:
-    """Messenger and Instagram: the same webhook events and Send API body, on different hosts
-    (their base URLs are settings) and with different limits."""
+    """Messenger and Instagram: the same webhook events, Send API body and reply window, on
+    different hosts (their base URLs are settings) and with different limits."""
 
     signature_header = SIGNATURE_HEADER
+    acknowledgement = ACKNOWLEDGEMENT
     captioned_kinds: frozenset[str] = frozenset()  # attachments carry no text
+    uploader = None  # the Send API fetches our files from their URL
+    sends_templates = False
+    subscribed_by_writing = False
+    user_id_is_phone = False  # a page-scoped id (PSID, IGSID)
 
     def __init__(
         self,
@@ -160,15 +195,37 @@ class GraphMessagingConnector:
         api_url_setting: str,
         text_limit: int,
         attachment_rules: dict[str, AttachmentRule],
+        inbound_file_limit: int,
     ):
         self.provider = provider
         self.name = name
         self.api_url_setting = api_url_setting
         self.text_limit = text_limit
         self.attachment_rules = attachment_rules
+        self.inbound_file_limit = inbound_file_limit
+
+    def handshake(self, account: ChannelAccount, params: Mapping[str, str]) -> str | None:
+        return handshake_challenge(account, params)
 
     def verify(self, account: ChannelAccount, body: bytes, signature: str) -> bool:
         return verify_signature(account, body, signature)
+
+    def reply_window(self, identity: ExternalIdentity, now: datetime) -> ReplyWindow:
+        """Free replies for 24 hours after the customer's last message, then human agents' replies
+        with the HUMAN_AGENT tag up to 7 days after it."""
+        last = identity.last_inbound_at
+        if closes_at := window_end(last, now, SERVICE_WINDOW):
+            return ReplyWindow(True, False, "", "", closes_at)
+        if closes_at := window_end(last, now, HUMAN_AGENT_WINDOW):
+            return ReplyWindow(True, False, HUMAN_AGENT, "", closes_at)
+        return ReplyWindow(
+            False, False, "", "More than 7 days have passed since the customer last wrote: "
+            "they must write to us first.", None,
+        )  # fmt: skip
+
+    def media_source(self, account: ChannelAccount, *, media_id: str, url: str) -> MediaSource:
+        """Webhooks carry a CDN URL that needs no token."""
+        return MediaSource(url)
 
     def parse(self, account: ChannelAccount, payload: dict) -> list[Event]:
         return parse_messaging(payload)

@@ -1,14 +1,21 @@
 """Viber REST Bot API: callbacks and send_message. Errors come in HTTP 200 with a status."""
 
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
 from django.conf import settings
 
 from messaging.connectors.base import (
     MB,
+    Acknowledgement,
     AttachmentRule,
     Event,
     InboundAttachment,
     InboundMessage,
+    MediaSource,
     OutboundContent,
+    ReplyWindow,
     SendError,
     SendRequest,
     SendResult,
@@ -26,6 +33,7 @@ from messaging.models import (
     DeliveryStatus,
     ExternalIdentity,
     Provider,
+    ViberSubscription,
 )
 
 MEDIA_TYPES = {
@@ -61,14 +69,38 @@ ATTACHMENT_RULES = {
 class ViberConnector:
     provider = Provider.VIBER
     signature_header = "X-Viber-Content-Signature"
+    acknowledgement = Acknowledgement(json.dumps({"status": 0}), "application/json")
     name = "Viber"
     attachment_rules = ATTACHMENT_RULES
     text_limit = 7000
     captioned_kinds = frozenset({AttachmentKind.IMAGE})  # a picture's text; files carry none
+    inbound_file_limit = 50 * MB
+    uploader = None  # Viber fetches our files from their URL
+    sends_templates = False
+    subscribed_by_writing = True  # a user's first message subscribes them, with no callback
+    user_id_is_phone = False  # an id per user and bot
+
+    def handshake(self, account: ChannelAccount, params: Mapping[str, str]) -> None:
+        """Viber checks a new webhook with a signed POST (event "webhook"), never with a GET."""
+        return None
 
     def verify(self, account: ChannelAccount, body: bytes, signature: str) -> bool:
         """Hex HMAC-SHA256 of the raw body keyed with the auth token, with no prefix."""
         return signature_matches(hmac_sha256_hex(account.viber_auth_token, body), signature)
+
+    def reply_window(self, identity: ExternalIdentity, now: datetime) -> ReplyWindow:
+        """No time limit: subscribed users may be written to, the others not until they write."""
+        if identity.viber_subscription == ViberSubscription.SUBSCRIBED:
+            return ReplyWindow(True, False, "", "", None)
+        if identity.viber_subscription == ViberSubscription.UNSUBSCRIBED:
+            reason = "The customer unsubscribed from this Viber bot: they must write to us first."
+        else:
+            reason = "The customer has not subscribed to this Viber bot yet."
+        return ReplyWindow(False, False, "", reason, None)
+
+    def media_source(self, account: ChannelAccount, *, media_id: str, url: str) -> MediaSource:
+        """Callbacks carry the file's URL, which needs no token."""
+        return MediaSource(url)
 
     def refusal(self, kind: str, content_type: str, size: int) -> str:
         return attachment_refusal(self.attachment_rules, self.name, kind, content_type, size)

@@ -1,4 +1,8 @@
-"""WhatsApp Business Cloud API: `whatsapp_business_account` webhooks and the messages endpoint."""
+"""WhatsApp Business Cloud API: `whatsapp_business_account` webhooks, the messages endpoint
+and the media endpoints."""
+
+from collections.abc import Mapping
+from datetime import datetime
 
 from django.conf import settings
 
@@ -9,10 +13,13 @@ from messaging.connectors.base import (
     Event,
     InboundAttachment,
     InboundMessage,
+    MediaSource,
     OutboundContent,
+    ReplyWindow,
     SendRequest,
     SendResult,
     StatusUpdate,
+    UploadRequest,
     attachment_refusal,
     from_seconds,
 )
@@ -64,16 +71,59 @@ ATTACHMENT_RULES = {
 }
 
 
+class MediaUploader:
+    """WhatsApp sends files by media id: each goes to the number's media endpoint first."""
+
+    def build_upload(
+        self, account: ChannelAccount, *, filename: str, content: bytes, content_type: str
+    ) -> UploadRequest:
+        return UploadRequest(
+            url=f"{settings.WHATSAPP_API_URL}/{account.provider_account_id}/media",
+            data={"messaging_product": "whatsapp", "type": content_type},
+            files={"file": (filename, content, content_type)},
+            headers=meta.graph_headers(account),
+        )
+
+    def read_upload(self, status_code: int, body: dict) -> str:
+        if status_code == 200 and body.get("id"):
+            return body["id"]
+        raise meta.graph_error(status_code, body)
+
+
 class WhatsAppConnector:
     provider = Provider.WHATSAPP
     signature_header = meta.SIGNATURE_HEADER
+    acknowledgement = meta.ACKNOWLEDGEMENT
     name = "WhatsApp"
     attachment_rules = ATTACHMENT_RULES
     text_limit = 4096
     captioned_kinds = frozenset({AttachmentKind.IMAGE, AttachmentKind.VIDEO, AttachmentKind.FILE})
+    inbound_file_limit = 100 * MB
+    uploader = MediaUploader()
+    sends_templates = True
+    subscribed_by_writing = False
+    user_id_is_phone = True  # the wa_id
+
+    def handshake(self, account: ChannelAccount, params: Mapping[str, str]) -> str | None:
+        return meta.handshake_challenge(account, params)
 
     def verify(self, account: ChannelAccount, body: bytes, signature: str) -> bool:
         return meta.verify_signature(account, body, signature)
+
+    def reply_window(self, identity: ExternalIdentity, now: datetime) -> ReplyWindow:
+        """Free text for 24 hours after the customer's last message; otherwise (before any
+        message too) only an approved template."""
+        closes_at = meta.window_end(identity.last_inbound_at, now, meta.SERVICE_WINDOW)
+        if closes_at is None:
+            return ReplyWindow(False, True, "", "", None)
+        return ReplyWindow(True, False, "", "", closes_at)
+
+    def media_source(self, account: ChannelAccount, *, media_id: str, url: str) -> MediaSource:
+        """Webhooks name files by media id: the Graph API answers a short-lived URL, which
+        wants the same token."""
+        return MediaSource(
+            f"{settings.WHATSAPP_API_URL}/{media_id}", meta.graph_headers(account), url_key="url"
+        )
 
     def refusal(self, kind: str, content_type: str, size: int) -> str:
         return attachment_refusal(self.attachment_rules, self.name, kind, content_type, size)

@@ -1,4 +1,4 @@
-from messaging.models.accounts import META_PROVIDERS, ChannelAccount, Provider
+from messaging.models.accounts import ChannelAccount, Provider
 from messaging.models.attachments import Attachment, AttachmentKind, TransferState
 from messaging.models.identities import ExternalIdentity, ViberSubscription
 from messaging.models.messages import DeliveryReceipt, DeliveryStatus, Direction, Message
@@ -6,7 +6,6 @@ from messaging.models.templates import Template
 from messaging.models.webhooks import Outcome, Verdict, WebhookEvent
 
 __all__ = [
-    "META_PROVIDERS",
     "Attachment",
     "AttachmentKind",
     "ChannelAccount",

@@ -14,9 +14,6 @@ class Provider(models.TextChoices):
     VIBER = "viber", "Viber"
 
 
-META_PROVIDERS = [Provider.WHATSAPP, Provider.MESSENGER, Provider.INSTAGRAM]
-
-
 def new_webhook_key() -> str:
     return secrets.token_urlsafe(24)
 

@@ -9,17 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from messaging import events, http
+from messaging.connectors import connector_for
 from messaging.connectors.base import MB
-from messaging.models import Attachment, ChannelAccount, Provider, TransferState
+from messaging.models import Attachment, ChannelAccount, TransferState
 from messaging.services.errors import TransientProviderError
 
-# The largest file each provider delivers to us.
-DOWNLOAD_LIMITS = {
-    Provider.WHATSAPP: 100 * MB,
-    Provider.MESSENGER: 25 * MB,
-    Provider.INSTAGRAM: 25 * MB,
-    Provider.VIBER: 50 * MB,
-}
 SIGNED_URL_MAX_AGE = 24 * 3600
 _signer = TimestampSigner(salt="messaging.attachment")
 
@@ -63,24 +57,18 @@ def attachment_download(*, attachment_id: int) -> None:
 
 
 def _fetch(account: ChannelAccount, attachment: Attachment) -> tuple[bytes, str]:
-    limit = DOWNLOAD_LIMITS[account.provider]
-    headers = {}
-    url = attachment.source_url
-    if account.provider == Provider.WHATSAPP:
-        # WhatsApp gives a media id: ask the Graph API for a short-lived URL, fetch it with
-        # the same token.
-        headers = {"Authorization": f"Bearer {account.access_token}"}
-        meta = _checked(
-            http.request(
-                "GET",
-                f"{settings.WHATSAPP_API_URL}/{attachment.provider_media_id}",
-                headers=headers,
-            )
-        )
-        url = http.json_body(meta).get("url", "")
+    """The file from where its connector says, through the provider's lookup where it has one."""
+    connector = connector_for(account.provider)
+    source = connector.media_source(
+        account, media_id=attachment.provider_media_id, url=attachment.source_url
+    )
+    response = _checked(http.request("GET", source.url, headers=source.headers))
+    if source.url_key:
+        url = http.json_body(response).get(source.url_key, "")
         if not url:
-            raise DownloadRefused("WhatsApp gave no download URL for this file.")
-    response = _checked(http.request("GET", url, headers=headers))
+            raise DownloadRefused(f"{connector.name} gave no download URL for this file.")
+        response = _checked(http.request("GET", url, headers=source.headers))
+    limit = connector.inbound_file_limit
     if len(response.content) > limit:
         raise DownloadRefused(f"The file is larger than the {limit // MB} MB this channel allows.")
     return response.content, response.headers.get("content-type", "").split(";")[0]

@@ -5,7 +5,6 @@ import mimetypes
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,16 +20,16 @@ from messaging.connectors.base import (
     OutboundAttachment,
     OutboundContent,
     SendError,
+    Uploader,
 )
-from messaging.connectors.meta import graph_error, graph_headers
 from messaging.lock_objects import message_by_id_for_update
 from messaging.models import (
     Attachment,
     AttachmentKind,
+    ChannelAccount,
     DeliveryStatus,
     Direction,
     Message,
-    Provider,
     Template,
     TransferState,
 )
@@ -67,7 +66,7 @@ def message_send(
     window = reply_window(identity, timezone.now())
     text = text.strip()
     if template is not None:
-        _check_template(activity, template, template_parameters, text, files)
+        _check_template(connector, activity, template, template_parameters, text, files)
     else:
         _check_free_text(window, text, files)
         _check_limits(connector, text, files)
@@ -157,6 +156,7 @@ def _check_activity(activity: Activity, author: Agent) -> None:
 
 
 def _check_template(
+    connector: Connector,
     activity: Activity,
     template: Template,
     parameters: Sequence[str],
@@ -171,8 +171,7 @@ def _check_template(
         raise ApplicationError(
             "This template is not offered in the activity's queue.", code="template_not_offered"
         )
-    provider = activity.channel_account.provider
-    if provider != Provider.WHATSAPP or not template.is_whatsapp:
+    if not connector.sends_templates or not template.is_whatsapp:
         raise ApplicationError(
             "Only WhatsApp sends approved templates; insert the template's text instead.",
             code="template_not_supported",
@@ -269,7 +268,8 @@ def message_deliver(*, message_id: int) -> None:
     )
     connector = connector_for(message.channel_account.provider)
     try:
-        request = connector.build_send(message.channel_account, message.identity, _content(message))
+        content = _content(message, connector.uploader)
+        request = connector.build_send(message.channel_account, message.identity, content)
         response = http.request("POST", request.url, json=request.json, headers=request.headers)
         result = connector.read_response(response.status_code, http.json_body(response))
     except SendError as exc:
@@ -339,7 +339,7 @@ def _sent(message_id: int, provider_message_id: str) -> None:
         events.message_updated(message)
 
 
-def _content(message: Message) -> OutboundContent:
+def _content(message: Message, uploader: Uploader | None) -> OutboundContent:
     if message.template_id:
         return OutboundContent(
             template_name=message.template.whatsapp_name,
@@ -350,18 +350,22 @@ def _content(message: Message) -> OutboundContent:
     if attachment is None:
         return OutboundContent(text=message.text, tag=message.tag)
     return OutboundContent(
-        text=message.text, tag=message.tag, attachment=_outbound_attachment(message, attachment)
+        text=message.text,
+        tag=message.tag,
+        attachment=_outbound_attachment(message.channel_account, attachment, uploader),
     )
 
 
-def _outbound_attachment(message: Message, attachment: Attachment) -> OutboundAttachment:
-    """WhatsApp takes files uploaded to its media endpoint; the others fetch a signed link."""
-    media_id = ""
-    url = ""
-    if message.channel_account.provider == Provider.WHATSAPP:
-        media_id = attachment.provider_media_id or _whatsapp_upload(message, attachment)
-    else:
+def _outbound_attachment(
+    account: ChannelAccount, attachment: Attachment, uploader: Uploader | None
+) -> OutboundAttachment:
+    """A provider with an uploader takes the file first and the send names its media id; the
+    others fetch a signed link of ours."""
+    media_id = url = ""
+    if uploader is None:
         url = signed_attachment_url(attachment)
+    else:
+        media_id = attachment.provider_media_id or _upload(uploader, account, attachment)
     return OutboundAttachment(
         kind=attachment.kind,
         url=url,
@@ -371,19 +375,18 @@ def _outbound_attachment(message: Message, attachment: Attachment) -> OutboundAt
     )
 
 
-def _whatsapp_upload(message: Message, attachment: Attachment) -> str:
+def _upload(uploader: Uploader, account: ChannelAccount, attachment: Attachment) -> str:
     """Upload once: the media id is kept, so a retried send does not upload again."""
-    account = message.channel_account
     with attachment.file.open("rb") as file:
-        response = http.request(
-            "POST",
-            f"{settings.WHATSAPP_API_URL}/{account.provider_account_id}/media",
-            headers=graph_headers(account),
-            data={"messaging_product": "whatsapp", "type": attachment.content_type},
-            files={"file": (attachment.filename, file.read(), attachment.content_type)},
+        upload = uploader.build_upload(
+            account,
+            filename=attachment.filename,
+            content=file.read(),
+            content_type=attachment.content_type,
         )
-    body = http.json_body(response)
-    if response.status_code != 200 or not body.get("id"):
-        raise graph_error(response.status_code, body)
-    Attachment.objects.filter(pk=attachment.pk).update(provider_media_id=body["id"])
-    return body["id"]
+    response = http.request(
+        "POST", upload.url, headers=upload.headers, data=upload.data, files=upload.files
+    )
+    media_id = uploader.read_upload(response.status_code, http.json_body(response))
+    Attachment.objects.filter(pk=attachment.pk).update(provider_media_id=media_id)
+    return media_id

@@ -36,7 +36,6 @@ from messaging.models import (
     ExternalIdentity,
     Message,
     Outcome,
-    Provider,
     Verdict,
     ViberSubscription,
     WebhookEvent,
@@ -230,11 +229,12 @@ def _identity_seen(
     account: ChannelAccount, inbound: InboundMessage
 ) -> tuple[ExternalIdentity, bool]:
     """The sender's identity, created on first contact (then True), else brought up to date."""
+    subscription = _subscription_by_writing(account)
     identity = ExternalIdentity.objects.filter(
         channel_account=account, provider_user_id=inbound.sender_id
     ).first()
     if identity is not None:
-        _identity_update(identity, account, inbound)
+        _identity_update(identity, inbound, subscription)
         return identity, False
     identity = ExternalIdentity.objects.create(
         channel_account=account,
@@ -242,27 +242,31 @@ def _identity_seen(
         display_name=inbound.sender_name,
         phone=inbound.phone,
         last_inbound_at=inbound.sent_at,
-        viber_subscription=_subscribed_by_writing(account),
+        viber_subscription=subscription,
     )
     return identity, True
 
 
 def _identity_update(
-    identity: ExternalIdentity, account: ChannelAccount, inbound: InboundMessage
+    identity: ExternalIdentity, inbound: InboundMessage, subscription: str
 ) -> None:
     """One UPDATE: the latest name, the reply window (never moved back by a late message), and
-    Viber's subscription (a user who writes is subscribed; Viber sends no callback for it)."""
+    the subscription that writing gives (where it gives one)."""
     sent_at = Value(inbound.sent_at, output_field=DateTimeField())
     changes = {"last_inbound_at": Greatest(Coalesce(F("last_inbound_at"), sent_at), sent_at)}
     if inbound.sender_name and inbound.sender_name != identity.display_name:
         changes["display_name"] = inbound.sender_name
-    if account.provider == Provider.VIBER:
-        changes["viber_subscription"] = ViberSubscription.SUBSCRIBED
+    if subscription:
+        changes["viber_subscription"] = subscription
     ExternalIdentity.objects.filter(pk=identity.pk).update(**changes)
 
 
-def _subscribed_by_writing(account: ChannelAccount) -> str:
-    return ViberSubscription.SUBSCRIBED if account.provider == Provider.VIBER else ""
+def _subscription_by_writing(account: ChannelAccount) -> str:
+    """What a customer's message makes of their subscription: subscribed where writing
+    subscribes (no callback will say so), else nothing."""
+    if connector_for(account.provider).subscribed_by_writing:
+        return ViberSubscription.SUBSCRIBED
+    return ViberSubscription.UNKNOWN
 
 
 def subscription_apply(*, account: ChannelAccount, change: SubscriptionChange) -> None:
