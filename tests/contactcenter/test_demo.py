@@ -1,11 +1,16 @@
 """`manage.py demo`: the demo data a new user logs in with, loaded any number of times."""
 
+import subprocess
+import sys
+
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from config.environment import BASE_DIR
 from contactcenter.models import Agent, PauseReason, Queue, QueueMembership, QueueWidget, Status
+from tests.processes import product_environ
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +66,21 @@ def test_the_demo_is_refused_with_debug_off():
     with pytest.raises(CommandError, match="--force"):
         call_command("demo")
     assert not Queue.objects.exists()
+
+
+def test_the_demo_loads_before_redis_is_up(tmp_path):
+    """`make run` loads the demo data before it starts Redis and the workers: loading must
+    neither publish to the workspace nor queue a task."""
+    environ = product_environ(
+        tmp_path,
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        REDIS_URL=f"unix://{tmp_path / 'nobody.sock'}",
+    )
+    for command in (["migrate", "--noinput", "-v0"], ["demo"]):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR, env=environ, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    assert "Demo data is ready" in done.stdout
