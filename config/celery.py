@@ -4,14 +4,30 @@ No result backend: every task's outcome is in the database. A backend cost each 
 delivery a new Redis client, for the result nobody reads (Celery keeps one per thread, and
 daphne runs each request in a thread of its own; bench/e2e_latency.py)."""
 
+import functools
 import os
 
 from celery import Celery, signals
-from django.db import close_old_connections
+from celery.contrib.django.task import DjangoTask
+from django.db import close_old_connections, transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("contactcenter")
+
+class Task(DjangoTask):
+    """Queued after the commit, and never at the commit's expense: with the broker down (Redis
+    restarting), the task is lost and logged, while the change that queued it stands and its
+    request or task answers as it succeeded. The work of every task that matters is found again
+    by a sweep (offer deadlines, routing, postponed returns, deliveries, sends)."""
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+
+    def apply_async_on_commit(self, *args, **kwargs) -> None:
+        transaction.on_commit(functools.partial(self.apply_async, *args, **kwargs), robust=True)
+
+
+app = Celery("contactcenter", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -4,10 +4,9 @@ page shows is what the database holds."""
 
 from typing import Literal, TypedDict
 
-from django.db import transaction
-
 from contactcenter.events import publish_rollback_unsafe
 from contactcenter.events.schema import define
+from contactcenter.events.transport import after_commit
 from contactcenter.models import Activity
 from contactcenter.selectors import participant_ids
 from messaging.models import Message
@@ -54,4 +53,4 @@ def _publish(kind: str, activity_id: int, message_ids: list[int]) -> None:
             event = MessageChanged(type=kind, activity_id=activity_id, message=data)
             publish_rollback_unsafe(agents, event)
 
-    transaction.on_commit(send)
+    after_commit(send)

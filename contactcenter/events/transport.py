@@ -9,13 +9,15 @@ contains it, is harmless.
 
 Services publish through `publish_on_commit`: an event about a change that rolled back must
 never reach a page. `publish_rollback_unsafe` sends at once, for callers outside a transaction
-(or in an on-commit callback).
+(or in an on-commit callback). A publish that fails after the commit (Redis down or restarting)
+is logged and dropped: the change stands, and the pages resync when they reconnect or see a gap
+in the ids.
 """
 
 import asyncio
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -40,12 +42,17 @@ def last_event_id(agent_id: int) -> int:
     return int(redis_client().get(_counter_key(agent_id)) or 0)
 
 
+def after_commit(publish: Callable[[], None]) -> None:
+    """Run `publish` once the current transaction commits (never if it rolls back); an error in
+    it is logged, never raised into the request or task whose change it reports."""
+    transaction.on_commit(publish, robust=True)
+
+
 def publish_on_commit(agent_ids: Iterable[int], event: dict) -> None:
-    """Send `event` to each agent's pages once the current transaction commits (never if it
-    rolls back)."""
+    """Send `event` to each agent's pages once the current transaction commits."""
     recipients = sorted(set(agent_ids))
     if recipients:
-        transaction.on_commit(lambda: publish_rollback_unsafe(recipients, event))
+        after_commit(lambda: publish_rollback_unsafe(recipients, event))
 
 
 def publish_rollback_unsafe(agent_ids: Iterable[int], event: dict) -> None:

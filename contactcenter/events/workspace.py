@@ -9,10 +9,9 @@ later event always describes a later state.
 
 from typing import Literal, TypedDict
 
-from django.db import transaction
-
 from contactcenter.events.schema import define
 from contactcenter.events.transport import (
+    after_commit,
     publish_all_rollback_unsafe,
     publish_on_commit,
     publish_rollback_unsafe,
@@ -160,7 +159,7 @@ def offer_new(offer: Offer) -> None:
     rung = {**data["activity"], "offered_to": offer.agent.display_name}
     waiting = WaitingChanged(type=WAITING_CHANGED, activity=rung)
     agent_id, queue_id = offer.agent_id, activity.queue_id
-    transaction.on_commit(
+    after_commit(
         lambda: publish_all_rollback_unsafe(
             [([agent_id], ring), (queue_member_ids(queue_id), waiting)]
         )
@@ -183,7 +182,7 @@ def activity_changed(kind: str, activity_id: int, agent_ids: list[int]) -> None:
         data = ActivityDetailSerializer(activity).data
         publish_rollback_unsafe(agent_ids, ActivityChanged(type=kind, activity=data))
 
-    transaction.on_commit(send)
+    after_commit(send)
 
 
 def activity_closed(agent_ids: list[int], *, activity_id: int, reason: str) -> None:
@@ -209,7 +208,7 @@ def waiting_list_changed(activity_id: int, queue_id: int) -> None:
             event = WaitingChanged(type=WAITING_CHANGED, activity=data)
         publish_rollback_unsafe(members, event)
 
-    transaction.on_commit(send)
+    after_commit(send)
 
 
 def pause_changed(agent_id: int, pause: Pause | None) -> None:

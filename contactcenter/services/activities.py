@@ -71,9 +71,7 @@ def activity_postpone(*, activity_id: int, agent: Agent, until: datetime | None 
     data = {"until": until.isoformat()} if until else {}
     event_record(activity, EventKind.POSTPONED, agent, data)
     if until is not None:
-        transaction.on_commit(
-            lambda: activity_resume_due_task.apply_async(args=[activity.pk], eta=until)
-        )
+        activity_resume_due_task.apply_async_on_commit(args=[activity.pk], eta=until)
     agent_route_task.delay_on_commit(agent.pk)
 
 

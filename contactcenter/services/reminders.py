@@ -39,7 +39,7 @@ def reminders_after_customer_message(*, activity: Activity, sent_at: datetime) -
                 eta=since + timedelta(seconds=queue.reminder_delay),
             )
 
-    transaction.on_commit(after_commit)
+    transaction.on_commit(after_commit, robust=True)  # a reminder lost never costs the message
 
 
 def reminder_unanswered(*, activity_id: int, awaiting_since: str) -> bool:

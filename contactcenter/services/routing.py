@@ -149,9 +149,7 @@ def offer_create(
 
 
 def _schedule_deadline(offer: Offer) -> None:
-    transaction.on_commit(
-        lambda: offer_expire_task.apply_async(args=[offer.pk], eta=offer.deadline)
-    )
+    offer_expire_task.apply_async_on_commit(args=[offer.pk], eta=offer.deadline)
 
 
 def agent_route(*, agent_id: int) -> int:
