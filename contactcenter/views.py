@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from contactcenter.models import Queue
 from contactcenter.modules import menu_modules
+from contactcenter.page_urls import page_urls
 from contactcenter.pages import agent_page
 from contactcenter.selectors import activities_of_agent, agent_for_user, colleagues_of
 from contactcenter.widgets import screen_widgets, widget_render
@@ -16,13 +17,13 @@ from contactcenter.widgets import screen_widgets, widget_render
 
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    """The agent workspace; a user who is not an agent is told so (staff get the admin link)."""
+    """The agent workspace; a user who is not an agent is told so (staff get the admin link).
+    The page carries the URLs its scripts call, by name (contactcenter/page_urls.py)."""
     agent = agent_for_user(request.user)
     if agent is None:
         return render(request, "contactcenter/not_an_agent.html", status=403)
-    return render(
-        request, "contactcenter/workspace.html", {"agent": agent, "modules": menu_modules()}
-    )
+    context = {"agent": agent, "modules": menu_modules(), "urls": page_urls()}
+    return render(request, "contactcenter/workspace.html", context)
 
 
 @agent_page

@@ -8,6 +8,7 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from contactcenter.demo import demo_loader_register
         from contactcenter.modules import Module, module_register
+        from contactcenter.page_urls import page_urls_register
         from contactcenter.ports import ports
         from contactcenter.widgets import widgets_register
         from crm import demo, widgets
@@ -17,3 +18,5 @@ class CrmConfig(AppConfig):
         demo_loader_register(demo.demo_load)
         module_register(Module("crm", "CRM", position=10, url_name="crm:contacts"))
         ports.contact_pair = activity_pair_new
+        # The notifications open a known customer's records in the CRM.
+        page_urls_register({"crm:contact": ("pk",), "crm:account": ("pk",)})

@@ -14,8 +14,9 @@ function csrfToken() {
   return document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)?.[1] ?? "";
 }
 
-/** Call /api/v1/<path>. `body` may be an object (sent as JSON) or FormData (multipart). */
-export async function api(method, path, body = undefined) {
+/** Call a URL of the API (built by cc/urls.js from its name). `body` may be an object (sent as
+ * JSON) or FormData (multipart). */
+export async function api(method, url, body = undefined) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
   let payload = body;
   if (body !== undefined && !(body instanceof FormData)) {
@@ -24,7 +25,7 @@ export async function api(method, path, body = undefined) {
   }
   let response;
   try {
-    response = await fetch(`/api/v1/${path}`, { method, headers, body: payload, credentials: "same-origin" });
+    response = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
   } catch {
     throw new ApiError("The server cannot be reached; try again in a moment.", "network", 0);
   }

@@ -4,6 +4,8 @@
  * agent cancels, so a refused transfer never loses what was chosen.
  */
 import { ApiError } from "cc/api.js";
+import { loadFragment } from "cc/fragments.js";
+import { url } from "cc/urls.js";
 
 function run(dialog, { prepare, read, action }) {
   const form = dialog.querySelector("form");
@@ -46,16 +48,20 @@ function run(dialog, { prepare, read, action }) {
   });
 }
 
-/** Transfer or invite: colleagues with their state and the queues, loaded by htmx. */
-export async function pickTarget({ title, submitText, url, action }) {
+/** Transfer or invite: colleagues with their state and the queues, loaded by htmx; if they
+ * cannot be loaded, the dialog says so. */
+export async function pickTarget({ title, submitText, action }) {
   const dialog = document.getElementById("target-dialog");
   dialog.querySelector("#target-dialog-title").textContent = title;
   dialog.querySelector("#target-submit").textContent = submitText;
   const choices = dialog.querySelector("#target-choices");
   choices.replaceChildren();
-  const loaded = window.htmx.ajax("GET", url, { target: choices, swap: "innerHTML" });
+  const loaded = loadFragment(url("transfer-targets"), choices);
   return run(dialog, {
-    prepare: () => loaded,
+    prepare: async () => {
+      if ((await loaded).ok) return;
+      dialog.querySelector(".dialog__error").textContent = "The choices could not be loaded; try again.";
+    },
     read: (form) => {
       const chosen = form.querySelector("input[name=target]:checked");
       if (!chosen) return null;

@@ -3,29 +3,30 @@
  * record opens in its module, in front or in the background), tabs inside widgets, read-only
  * transcripts, and the Send new message window.
  */
-import { historyItems } from "cc/chat.js";
+import { loadFragment } from "cc/fragments.js";
+import { url } from "cc/urls.js";
+import { historyItems } from "messaging/chat.js";
 
 export class Modules {
   #screens;
   #open;
-  #newMessageUrl;
 
   /** `open(activity)` shows an activity just started from the Send new message window. */
-  constructor({ screens, open, newMessageUrl }) {
+  constructor({ screens, open }) {
     this.#screens = screens;
     this.#open = open;
-    this.#newMessageUrl = newMessageUrl;
     document.addEventListener("click", (event) => this.#click(event));
     document.addEventListener("change", (event) => this.#insertTemplate(event));
     document.body.addEventListener("htmx:afterSwap", (event) => renderTranscripts(event.target));
     document.body.addEventListener("cc:conversation", (event) => this.#conversation(event.detail));
   }
 
-  /** Show `url` in a module's screen; in the background the agent stays where they are. */
-  openIn(module, url, { background = false } = {}) {
+  /** Show the page at `address` in a module's screen; in the background the agent stays where
+   * they are. */
+  openIn(module, address, { background = false } = {}) {
     const container = document.querySelector(`[data-screen="${module}"] .module`);
     if (!container) return;
-    window.htmx.ajax("GET", url, { target: container, swap: "innerHTML" });
+    loadFragment(address, container);
     if (background) {
       document.dispatchEvent(new CustomEvent("cc:notice", { detail: "Opened in the background: see the main menu." }));
     } else {
@@ -33,11 +34,18 @@ export class Modules {
     }
   }
 
+  /** The Send new message window, opened once its form is loaded. One that cannot be loaded
+   * is not opened (the agent is told); a second click while the first loads leaves it to the
+   * first. */
   async newMessage(provider, identity = "") {
     const dialog = document.getElementById("new-message-dialog");
     const body = document.getElementById("new-message-body");
-    const query = new URLSearchParams({ provider, identity });
-    await window.htmx.ajax("GET", `${this.#newMessageUrl}?${query}`, { target: body, swap: "innerHTML" });
+    const { status, ok } = await loadFragment(url("new-message", {}, { provider, identity }), body);
+    if (status === null) return;
+    if (!ok) {
+      document.dispatchEvent(new CustomEvent("cc:error", { detail: "The new message window could not be loaded; try again." }));
+      return;
+    }
     if (!dialog.open) dialog.showModal();
   }
 

@@ -8,6 +8,7 @@
 import { ApiError, api } from "cc/api.js";
 import { msSince, tickNow } from "cc/clock.js";
 import { CHANNEL_NAMES, h } from "cc/dom.js";
+import { hasUrl, url } from "cc/urls.js";
 
 const POSITION_KEY = "cc.notifications.position";
 const MINIMISED_KEY = "cc.notifications.minimised";
@@ -24,14 +25,10 @@ export class Notifications extends EventTarget {
   #cards = new Map();
   #minimised = new Set(JSON.parse(localStorage.getItem(MINIMISED_KEY) ?? "[]"));
 
-  #crmUrls;
-
-  /** `crmUrls`: {contact, account}, URLs with 0 for the record's id. */
-  constructor({ store, root, crmUrls }) {
+  constructor({ store, root }) {
     super();
     this.#store = store;
     this.#root = root;
-    this.#crmUrls = crmUrls;
     this.#placeSaved();
     window.addEventListener("resize", () => this.#clamp());
   }
@@ -107,11 +104,11 @@ export class Notifications extends EventTarget {
         h("span", { class: "notification__spacer" }),
         h("button", { type: "button", class: "button button--accept",
           onclick: (event) => act(event, async () => {
-            const opened = await api("POST", `offers/${offer.id}/accept/`);
+            const opened = await api("POST", url("api-offer-accept", { offer_id: offer.id }));
             this.dispatchEvent(new CustomEvent("accepted", { detail: opened }));
           }) }, "Accept"),
         h("button", { type: "button", class: "button button--reject",
-          onclick: (event) => act(event, () => api("POST", `offers/${offer.id}/reject/`)) }, "Reject"),
+          onclick: (event) => act(event, () => api("POST", url("api-offer-reject", { offer_id: offer.id }))) }, "Reject"),
         activity.admin_url
           ? h("a", { class: "button button--white", href: activity.admin_url, target: "_blank",
               rel: "noopener noreferrer", title: "Open the queue's page for this activity" }, "URL")
@@ -122,15 +119,16 @@ export class Notifications extends EventTarget {
     return card;
   }
 
-  /** The customer's name and company, opening their CRM records once paired with a contact. */
+  /** The customer's name and company, opening their CRM records once paired with a contact
+   * (where the CRM is installed: it gives the page its records' URLs). */
   #who(activity) {
     const contact = activity.contact;
-    if (!contact) return [h("strong", {}, activity.customer)];
-    const record = (kind, id, text) =>
+    if (!contact || !hasUrl("crm:contact")) return [h("strong", {}, activity.customer)];
+    const record = (name, id, text) =>
       h("button", { type: "button", class: "notification__link", "data-open": "crm",
-        "data-url": this.#crmUrls[kind].replace("/0/", `/${id}/`), title: "Open in the CRM" }, text);
-    return [record("contact", contact.id, contact.name),
-      contact.account ? record("account", contact.account.id, contact.account.name) : null];
+        "data-url": url(name, { pk: id }), title: "Open in the CRM" }, text);
+    return [record("crm:contact", contact.id, contact.name),
+      contact.account ? record("crm:account", contact.account.id, contact.account.name) : null];
   }
 
   #drag(event) {

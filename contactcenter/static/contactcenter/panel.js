@@ -7,6 +7,7 @@ import { api } from "cc/api.js";
 import { tickNow } from "cc/clock.js";
 import { h } from "cc/dom.js";
 import { isMuted, setMuted } from "cc/sound.js";
+import { url } from "cc/urls.js";
 
 export class Panel {
   #store;
@@ -90,7 +91,7 @@ export class Panel {
         h("span", { "data-since": activity.queued_at })),
       h("div", { class: "activity-row__actions" },
         h("button", { type: "button", class: "button button--small button--primary",
-          onclick: (event) => this.#act(event, async () => this.#open(await api("POST", `offers/${offer.id}/accept/`))) }, "Accept"),
+          onclick: (event) => this.#act(event, async () => this.#open(await api("POST", url("api-offer-accept", { offer_id: offer.id })))) }, "Accept"),
         h("button", { type: "button", class: "button button--small",
           onclick: () => this.#notifications.restore(offer.id) }, "Show notification")),
     );
@@ -99,8 +100,8 @@ export class Panel {
   #waitingRow(activity) {
     const mine = this.#store.offerFor(activity.id);
     const accept = mine
-      ? () => api("POST", `offers/${mine.id}/accept/`)
-      : () => api("POST", `activities/${activity.id}/accept/`);
+      ? () => api("POST", url("api-offer-accept", { offer_id: mine.id }))
+      : () => api("POST", url("api-activity-accept", { activity_id: activity.id }));
     return h(
       "li",
       { class: "activity-row" },
@@ -127,7 +128,7 @@ export class Panel {
         h("div", { class: "activity-row__actions" },
           h("button", { type: "button", class: "button button--small button--primary",
             onclick: (event) => this.#act(event, async () =>
-              this.#open(await api("POST", `activities/${activity.id}/resume/`))) }, "Resume")),
+              this.#open(await api("POST", url("api-activity-resume", { activity_id: activity.id })))) }, "Resume")),
       ),
     );
     document.getElementById("postponed-list")
@@ -148,13 +149,13 @@ export class Panel {
     const reasons = this.#store.pauseReasons.map((reason) =>
       h("li", {}, h("button", {
         type: "button", class: "menu-item", "aria-pressed": pause?.reason === reason.name ? "true" : "false",
-        onclick: (event) => this.#act(event, () => api("POST", "pause/", { reason: reason.id })),
+        onclick: (event) => this.#act(event, () => api("POST", url("api-pause"), { reason: reason.id })),
       }, reason.name, reason.paid ? "" : h("span", { class: "muted" }, " (unpaid)"))),
     );
     if (pause) {
       reasons.unshift(h("li", {}, h("button", {
         type: "button", class: "menu-item menu-item--primary",
-        onclick: (event) => this.#act(event, () => api("DELETE", "pause/")),
+        onclick: (event) => this.#act(event, () => api("DELETE", url("api-pause"))),
       }, "End pause: I am ready")));
     }
     document.getElementById("pause-reasons").replaceChildren(...reasons);
@@ -168,7 +169,7 @@ export class Panel {
         h("input", {
           type: "checkbox", role: "switch", checked: loggedIn,
           onchange: (event) => this.#act(event, () =>
-            api("POST", `queues/${queue.id}/${event.target.checked ? "login" : "logout"}/`)),
+            api("POST", url(event.target.checked ? "api-queue-login" : "api-queue-logout", { queue_id: queue.id }))),
         }),
         h("span", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name}`)));
     });

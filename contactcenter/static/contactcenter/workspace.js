@@ -1,6 +1,7 @@
 /**
  * The agent workspace page: the live connection feeds the store, and the store feeds the
- * static panel, the notifications, the activity screens and the toasts.
+ * static panel, the notifications, the activity screens and the toasts. The page puts the
+ * apps' scripts in their places: messaging's drives the screens' message widget.
  */
 import { Activities } from "cc/activity.js";
 import { AgentSocket } from "cc/agent_socket.js";
@@ -12,6 +13,8 @@ import { Screens } from "cc/screens.js";
 import { chime } from "cc/sound.js";
 import { Store } from "cc/store.js";
 import { Toasts } from "cc/toasts.js";
+import { url } from "cc/urls.js";
+import { MessageWidget } from "messaging/message_widget.js";
 
 const STATE_TEXT = {
   connecting: () => "Connecting…",
@@ -25,23 +28,14 @@ const screensRoot = document.getElementById("screens");
 const scheme = window.location.protocol === "https:" ? "wss" : "ws";
 const socket = new AgentSocket({
   url: `${scheme}://${window.location.host}${root.dataset.socketPath}`,
-  loginUrl: root.dataset.loginUrl,
+  loginUrl: url("login", {}, { next: window.location.pathname }),
 });
 
 const store = new Store();
 const screens = new Screens(screensRoot);
-const notifications = new Notifications({
-  store,
-  root: document.getElementById("notifications"),
-  crmUrls: { contact: root.dataset.contactUrl, account: root.dataset.accountUrl },
-});
+const notifications = new Notifications({ store, root: document.getElementById("notifications") });
 const toasts = new Toasts({ root: document.getElementById("toasts"), screens });
-const activities = new Activities({
-  store,
-  screens,
-  root: screensRoot,
-  urls: { activity: root.dataset.activityUrl, targets: root.dataset.targetsUrl, emoji: root.dataset.emojiUrl },
-});
+const activities = new Activities({ store, screens, root: screensRoot, MessageWidget });
 
 /** Show an activity the agent has just accepted, taken or resumed (the REST answer comes
  * before its websocket event). */
@@ -51,7 +45,7 @@ function open(activity) {
 }
 
 const panel = new Panel({ store, screens, notifications, open });
-new Modules({ screens, open, newMessageUrl: root.dataset.newMessageUrl });
+new Modules({ screens, open });
 notifications.addEventListener("accepted", (event) => open(event.detail));
 notifications.addEventListener("minimised", () => panel.render());
 

@@ -8,7 +8,8 @@
 import { ApiError, api } from "cc/api.js";
 import { msUntil } from "cc/clock.js";
 import { bytes, h } from "cc/dom.js";
-import { openEmojiPicker } from "cc/emoji.js";
+import { url } from "cc/urls.js";
+import { openEmojiPicker } from "messaging/emoji.js";
 
 /** The kind of file a content type is sent as (messaging.services.outbound.attachment_kind). */
 function kindOf(contentType) {
@@ -36,17 +37,15 @@ export class Composer {
   #activityId;
   #rules;
   #templates;
-  #emojiUrl;
   #files = [];
   #windowTimer = null;
   #onSent;
 
-  constructor({ form, activityId, rules, templates, emojiUrl, onSent }) {
+  constructor({ form, activityId, rules, templates, onSent }) {
     this.#form = form;
     this.#activityId = activityId;
     this.#rules = rules;
     this.#templates = templates;
-    this.#emojiUrl = emojiUrl;
     this.#onSent = onSent;
     this.#wire();
     this.#showWindow();
@@ -59,7 +58,7 @@ export class Composer {
   /** The customer wrote: the reply window may have opened again. */
   async refreshWindow() {
     try {
-      const identity = await api("GET", `identities/${this.#rules.identity_id}/`);
+      const identity = await api("GET", url("identity-detail", { pk: this.#rules.identity_id }));
       this.#rules.window = identity.reply_window;
       this.#showWindow();
     } catch {
@@ -87,7 +86,7 @@ export class Composer {
     });
     const emojiButton = this.#form.querySelector(".composer__emoji");
     emojiButton.addEventListener("click", () =>
-      openEmojiPicker({ anchor: emojiButton.parentElement, button: emojiButton, url: this.#emojiUrl,
+      openEmojiPicker({ anchor: emojiButton.parentElement, button: emojiButton,
         onPick: (char) => this.#insert(char) }));
     const input = this.#form.querySelector(".composer__file-input");
     this.#form.querySelector(".composer__select").addEventListener("click", () => input.click());
@@ -164,7 +163,7 @@ export class Composer {
   /** Returns whether the server took the message. */
   async #post(body) {
     try {
-      const sent = await api("POST", `activities/${this.#activityId}/messages/`, body);
+      const sent = await api("POST", url("api-activity-messages", { activity_id: this.#activityId }), body);
       this.#error("");
       this.#onSent(sent.messages);
       return true;

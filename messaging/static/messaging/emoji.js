@@ -4,18 +4,19 @@
  * closes it.
  */
 import { h } from "cc/dom.js";
+import { url } from "cc/urls.js";
 
 const SHOWN = 240; // buttons at once: enough to browse, few enough to stay quick
 let data = null;
 
-async function emojiList(url) {
-  data ??= fetch(url, { credentials: "same-origin" }).then((response) => response.json()).then((body) => body.emoji);
+async function emojiList() {
+  data ??= fetch(url("emoji"), { credentials: "same-origin" }).then((response) => response.json()).then((body) => body.emoji);
   return data;
 }
 
-export async function openEmojiPicker({ anchor, button, url, onPick }) {
+export async function openEmojiPicker({ anchor, button, onPick }) {
   anchor.querySelector(".emoji-picker")?.remove();
-  const list = await emojiList(url);
+  const list = await emojiList();
   const grid = h("div", { class: "emoji-picker__grid", role: "listbox", "aria-label": "Emoji" });
   const search = h("input", { type: "search", class: "emoji-picker__search", placeholder: "Search emoji", "aria-label": "Search emoji" });
   const picker = h("div", { class: "emoji-picker", role: "dialog", "aria-label": "Emoji picker" }, search, grid);
