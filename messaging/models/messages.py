@@ -100,6 +100,9 @@ class DeliveryReceipt(BaseModel):
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        indexes = [
-            models.Index(fields=["channel_account", "provider_message_id"], name="receipt_lookup")
+        constraints = [
+            # A provider reports a status again and again (retries, replays): kept once.
+            models.UniqueConstraint(
+                fields=["channel_account", "provider_message_id", "status"], name="receipt_once"
+            )
         ]

@@ -40,10 +40,11 @@ def moves_forward(current: str, new: str) -> bool:
 def receipt_record(*, account: ChannelAccount, update: StatusUpdate) -> None:
     """Keep the provider's status report and apply it to the message when we know it.
 
-    Caller holds a transaction. A report may arrive before the send call has returned the
-    message's id: it waits as a DeliveryReceipt and `receipts_apply_pending` applies it then.
+    Caller holds a transaction. Idempotent: a status reported again is kept once (the database
+    ignores the copy) and moves nothing. A report may arrive before the send call has returned
+    the message's id: it waits as a DeliveryReceipt and `receipts_apply_pending` applies it then.
     """
-    DeliveryReceipt.objects.create(
+    receipt = DeliveryReceipt(
         channel_account=account,
         provider_message_id=update.provider_message_id,
         status=update.status,
@@ -51,6 +52,7 @@ def receipt_record(*, account: ChannelAccount, update: StatusUpdate) -> None:
         error_code=update.error_code,
         error_reason=update.error_reason,
     )
+    DeliveryReceipt.objects.bulk_create([receipt], ignore_conflicts=True)
     message = message_for_update(account=account, provider_message_id=update.provider_message_id)
     if message is not None and _apply(
         message, update.status, update.occurred_at, update.error_code, update.error_reason

@@ -4,7 +4,7 @@ moves (message.updated), a failed send's reason, and the same message sent again
 import pytest
 
 from contactcenter.exceptions import ApplicationError
-from messaging.models import DeliveryStatus
+from messaging.models import DeliveryReceipt, DeliveryStatus
 from messaging.services.outbound import message_deliver, message_retry, message_send
 from messaging.tasks import message_deliver as message_deliver_task
 from tests.contactcenter.inbox import delays, inboxes
@@ -130,3 +130,20 @@ def test_retry_over_the_api_answers_the_message_queued_again(provider_api, clien
     response = client.post(f"/api/v1/messages/{message.id}/retry/")
     assert response.status_code == 200
     assert (response.json()["id"], response.json()["status"]) == (message.id, "queued")
+
+
+def test_a_status_reported_again_and_again_is_kept_once(client, provider_api):
+    # given: a reply WhatsApp accepted
+    activity = customer()
+    provider_api.answer(200, WA_ACCEPTED)
+    [message] = message_send(activity=activity, author=activity.owner, text="Shipped today.")
+    message_deliver(message_id=message.id)
+    account = activity.channel_account
+    delivered = payloads.whatsapp_status(account.provider_account_id, "wamid.OUT1", "delivered")
+    # when: the provider reports it delivered 25 times (each its own webhook delivery)
+    for _ in range(25):
+        post_webhook(client, account, delivered)
+    # then
+    assert DeliveryReceipt.objects.filter(provider_message_id="wamid.OUT1").count() == 1
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.DELIVERED
