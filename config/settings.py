@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.tasks.webhook_events_requeue_stale",
         "schedule": 30.0,
     },
+    "messages-requeue-stale": {
+        "task": "messaging.tasks.messages_requeue_stale",
+        "schedule": 30.0,
+    },
     "offers-expire-overdue": {
         "task": "contactcenter.tasks.offers_expire_overdue",
         "schedule": 1.0,

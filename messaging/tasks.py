@@ -24,7 +24,10 @@ def message_deliver(self: Task, message_id: int) -> None:
         reason = f"The provider did not accept the message after {MAX_RETRIES + 1} tries ({exc})."
         message_fail(message_id=message_id, code="retries_exhausted", reason=reason)
 
-    _with_retries(self, lambda: deliver(message_id=message_id), give_up)
+    countdown = backoff(self.request.retries)
+    _with_retries(
+        self, lambda: deliver(message_id=message_id, retry_in=countdown), give_up, countdown
+    )
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
@@ -41,14 +44,15 @@ def attachment_download(self: Task, attachment_id: int) -> None:
     _with_retries(self, lambda: download(attachment_id=attachment_id), give_up)
 
 
-def _with_retries(task: Task, work, give_up) -> None:
+def _with_retries(task: Task, work, give_up, countdown: float | None = None) -> None:
     try:
         work()
     except TransientProviderError as exc:
         if task.request.retries >= task.max_retries:
             give_up(exc)
             return
-        raise task.retry(exc=exc, countdown=backoff(task.request.retries)) from exc
+        countdown = backoff(task.request.retries) if countdown is None else countdown
+        raise task.retry(exc=exc, countdown=countdown) from exc
 
 
 def backoff(retries: int) -> float:
@@ -69,6 +73,14 @@ def webhook_event_process(self: Task, event_id: int) -> None:
             webhook_event_failed(event_id=event_id, error=f"{exc.__class__.__name__}: {exc}")
             return
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def messages_requeue_stale() -> None:
+    """Beat: queue again the messages of ours whose sending task was lost."""
+    from messaging.services.outbound import messages_requeue_stale as requeue
+
+    requeue()
 
 
 @shared_task(acks_late=True, ignore_result=True)

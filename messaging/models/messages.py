@@ -61,7 +61,13 @@ class Message(BaseModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["activity", "created_at"], name="message_history")]
+        indexes = [
+            models.Index(fields=["activity", "created_at"], name="message_history"),
+            # The sweep of messages whose sending task was lost.
+            models.Index(
+                fields=["updated_at"], condition=Q(status="queued"), name="message_queued"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["channel_account", "provider_message_id"],

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from contactcenter.exceptions import ApplicationError
@@ -42,6 +43,9 @@ from messaging.tasks import message_deliver as message_deliver_task
 
 # Longer than an upload and a send with their timeouts: a sender that died is replaced after it.
 CLAIM_SECONDS = 90
+# A queued message nobody has tried to send for this long has lost its task: the sweep queues
+# it again.
+STALE_AFTER = timedelta(seconds=60)
 
 
 def message_send(
@@ -250,14 +254,16 @@ def message_retry(*, message_id: int, agent: Agent) -> Message:
     return message
 
 
-def message_deliver(*, message_id: int) -> None:
+def message_deliver(*, message_id: int, retry_in: float = 0.0) -> None:
     """Send a queued message through its connector and record the outcome.
 
     Idempotent: only a queued message that no other sender has claimed is sent, so a task
     redelivered after a send that succeeded sends nothing. Network calls happen outside any row
-    lock. Transient errors raise TransientProviderError (the task retries); permanent ones
-    mark the message failed with the provider's reason. The one window left is a crash between
-    the provider's answer and our commit: no provider offers an idempotency key to close it.
+    lock. Transient errors raise TransientProviderError (the task retries `retry_in` seconds
+    later, and the message stays claimed until then, so the sweep leaves it to that retry);
+    permanent ones mark the message failed with the provider's reason. The one window left is a
+    crash between the provider's answer and our commit: no provider offers an idempotency key
+    to close it.
     """
     if not _claim(message_id):
         return
@@ -274,14 +280,35 @@ def message_deliver(*, message_id: int) -> None:
         result = connector.read_response(response.status_code, http.json_body(response))
     except SendError as exc:
         if exc.transient:
-            _release(message_id)
+            _release(message_id, retry_in)
             raise TransientProviderError(exc.reason) from exc
         message_fail(message_id=message_id, code=exc.code, reason=exc.reason)
         return
     except TransientProviderError:
-        _release(message_id)
+        _release(message_id, retry_in)
         raise
     _sent(message_id, result.provider_message_id)
+
+
+def messages_requeue_stale() -> int:
+    """Queue again every message of ours still queued that nobody is sending: its task was lost
+    with a broker or a worker (or its sender died mid-send). Returns how many. Harmless twice,
+    and beside a late task: a send claims the message first, so none goes out twice."""
+    now = timezone.now()
+    stale = (
+        Message.objects.filter(
+            direction__in=[Direction.OUT, Direction.SYSTEM], status=DeliveryStatus.QUEUED
+        )
+        .filter(
+            Q(send_claimed_until__lt=now)
+            | Q(send_claimed_until__isnull=True, updated_at__lt=now - STALE_AFTER)
+        )
+        .values_list("pk", flat=True)[:1000]
+    )
+    ids = list(stale)
+    for message_id in ids:
+        message_deliver_task.delay(message_id)
+    return len(ids)
 
 
 def message_fail(*, message_id: int, code: str, reason: str) -> None:
@@ -316,8 +343,10 @@ def _claim(message_id: int) -> bool:
     return claimed == 1
 
 
-def _release(message_id: int) -> None:
-    Message.objects.filter(pk=message_id).update(send_claimed_until=None)
+def _release(message_id: int, hold: float) -> None:
+    """Give the message up, claimed for `hold` seconds more (until its task's retry)."""
+    until = timezone.now() + timedelta(seconds=hold) if hold else None
+    Message.objects.filter(pk=message_id).update(send_claimed_until=until)
 
 
 def _sent(message_id: int, provider_message_id: str) -> None:

@@ -1,13 +1,19 @@
 """Delivery with a real Celery worker, receipts in any order, and inbound media downloads."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from config.celery import app as celery_app
 from messaging.models import Attachment, DeliveryStatus, Message
+from messaging.services.errors import TransientProviderError
 from messaging.services.media import attachment_download
-from messaging.services.outbound import message_deliver, message_send
+from messaging.services.outbound import message_deliver, message_send, messages_requeue_stale
 from messaging.tasks import MAX_RETRIES
 from messaging.tasks import attachment_download as attachment_download_task
 from messaging.tasks import message_deliver as message_deliver_task
+from messaging.tasks import messages_requeue_stale as messages_requeue_stale_task
 from tests.factories import ChannelAccountFactory
 from tests.messaging import payloads
 from tests.messaging.helpers import WA_ACCEPTED, customer, post_webhook
@@ -178,3 +184,39 @@ def test_after_the_last_retry_a_download_ends_failed_and_says_why(client, provid
     attachment.refresh_from_db()
     assert attachment.transfer == "failed"
     assert "HTTP 502" in attachment.transfer_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_whose_tasks_were_lost_are_sent_once_by_the_sweep(provider_api):
+    # given: ten replies queued a while ago, whose tasks Redis lost when it restarted
+    activity = customer()
+    for n in range(10):
+        provider_api.answer(200, {**WA_ACCEPTED, "messages": [{"id": f"wamid.LOST{n}"}]})
+    queued = [
+        message_send(activity=activity, author=activity.owner, text=f"Reply {n}")[0].pk
+        for n in range(10)
+    ]
+    celery_app.control.purge()
+    Message.objects.filter(pk__in=queued).update(updated_at=timezone.now() - timedelta(minutes=2))
+    # when: the sweep runs twice, as beat would, while a worker works
+    with celery_worker():
+        messages_requeue_stale_task.delay()
+        messages_requeue_stale_task.delay()
+        wait_for(lambda: not Message.objects.filter(pk__in=queued, status="queued").exists())
+    # then: each sent once
+    sent = Message.objects.filter(pk__in=queued)
+    assert set(sent.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(provider_api.posts()) == 10
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_a_message_to_its_pending_retry(provider_api):
+    # given: a send refused for throughput, its task retrying in five minutes
+    activity = customer()
+    provider_api.answer(429, {"error": {"message": "(#130429) Rate limit hit", "code": 130429}})
+    [message] = message_send(activity=activity, author=activity.owner, text="hello")
+    with pytest.raises(TransientProviderError):
+        message_deliver(message_id=message.pk, retry_in=300)
+    Message.objects.filter(pk=message.pk).update(updated_at=timezone.now() - timedelta(minutes=2))
+    # when / then: nothing to requeue yet
+    assert messages_requeue_stale() == 0
