@@ -9,10 +9,10 @@ question the rest of the code asks its connector, never a comparison of provider
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from messaging.models import ChannelAccount, ExternalIdentity
 
@@ -32,7 +32,7 @@ class InboundAttachment:
 class InboundMessage:
     provider_message_id: str
     sender_id: str
-    sent_at: datetime
+    sent_at: datetime | None  # None: the provider did not say (the time we received it stands)
     text: str = ""
     attachments: tuple[InboundAttachment, ...] = ()
     sender_name: str = ""
@@ -69,7 +69,55 @@ class SubscriptionChange:
     user_name: str = ""
 
 
-Event = InboundMessage | StatusUpdate | Watermark | SubscriptionChange
+@dataclass(frozen=True)
+class Unreadable:
+    """A part of a delivery its connector could not read (a shape the provider does not
+    document). Kept raw for the supervisor, and shown to the agent as a message that could not
+    be read when its sender can be told: nothing a customer wrote is dropped."""
+
+    raw: object
+    reason: str
+    sender_id: str = ""
+    provider_message_id: str = ""
+
+
+Event = InboundMessage | StatusUpdate | Watermark | SubscriptionChange | Unreadable
+
+# What reading a part of an undocumented shape raises.
+UNREADABLE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def read_part(
+    part,
+    read: Callable[[Any], list[Event]],
+    *,
+    sender: Callable[[Any], object] | None = None,
+    message_id: Callable[[Any], object] | None = None,
+) -> list[Event]:
+    """The events `read(part)` finds in one part of a delivery (a message, a status), or, when
+    the part is not what the provider documents, one `Unreadable` naming its sender and id as
+    far as `sender(part)` and `message_id(part)` can tell. One bad part never costs the
+    others."""
+    try:
+        return read(part)
+    except UNREADABLE_ERRORS as exc:
+        return [
+            Unreadable(
+                raw=part,
+                reason=f"{exc.__class__.__name__}: {exc}",
+                sender_id=_told(sender, part),
+                provider_message_id=_told(message_id, part),
+            )
+        ]
+
+
+def _told(look: Callable[[Any], object] | None, part) -> str:
+    """What `look` finds in `part`, as text; "" when it finds nothing usable."""
+    try:
+        found = look(part) if look else ""
+    except UNREADABLE_ERRORS:
+        return ""
+    return str(found) if isinstance(found, str | int) and not isinstance(found, bool) else ""
 
 
 @dataclass(frozen=True)
@@ -217,6 +265,21 @@ def from_millis(value: int | str) -> datetime:
 
 def from_seconds(value: int | str) -> datetime:
     return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+def when(value: int | str | None, parse: Callable[[int | str], datetime]) -> datetime | None:
+    """A message's time, or None when the provider left it out (it is optional to us)."""
+    return None if value in (None, "") else parse(value)
+
+
+def whole_number(value: object) -> int | None:
+    """An optional count (a file's size) as a number, or None when it is not a count we can
+    keep (not a number, negative, beyond a 32-bit column)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number < 2**31 else None
 
 
 MB = 1024 * 1024

@@ -25,7 +25,9 @@ from messaging.connectors.base import (
     attachment_refusal,
     from_millis,
     hmac_sha256_hex,
+    read_part,
     signature_matches,
+    when,
 )
 from messaging.models import AttachmentKind, ChannelAccount, DeliveryStatus, ExternalIdentity
 
@@ -121,21 +123,27 @@ def parse_messaging(payload: dict) -> list[Event]:
     events: list[Event] = []
     for entry in payload.get("entry", []):
         for item in entry.get("messaging", []):
-            events.extend(_messaging_item(item))
+            events += read_part(
+                item,
+                _messaging_item,
+                sender=lambda i: i["sender"]["id"],
+                message_id=lambda i: i["message"]["mid"],
+            )
     return events
 
 
 def _messaging_item(item: dict) -> list[Event]:
     sender = item.get("sender", {}).get("id", "")
     at = from_millis(item.get("timestamp", 0))
+    sent_at = when(item.get("timestamp"), from_millis)
     if "message" in item:
         message = item["message"]
         if message.get("is_echo"):  # our own sends, echoed back
             return []
-        return [_inbound(sender, at, message)]
+        return [_inbound(sender, sent_at, message)]
     if "postback" in item and item["postback"].get("mid"):
         postback = item["postback"]
-        return [InboundMessage(postback["mid"], sender, at, text=postback.get("title", ""))]
+        return [InboundMessage(postback["mid"], sender, sent_at, text=postback.get("title", ""))]
     if "delivery" in item:
         delivery = item["delivery"]
         updates: list[Event] = [

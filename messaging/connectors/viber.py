@@ -25,7 +25,10 @@ from messaging.connectors.base import (
     attachment_refusal,
     from_millis,
     hmac_sha256_hex,
+    read_part,
     signature_matches,
+    when,
+    whole_number,
 )
 from messaging.models import (
     AttachmentKind,
@@ -106,13 +109,22 @@ class ViberConnector:
         return attachment_refusal(self.attachment_rules, self.name, kind, content_type, size)
 
     def parse(self, account: ChannelAccount, payload: dict) -> list[Event]:
+        """A callback is one event, read as one part."""
+        return read_part(
+            payload,
+            self._events,
+            sender=lambda p: p["sender"]["id"],
+            message_id=lambda p: p["message_token"],
+        )
+
+    def _events(self, payload: dict) -> list[Event]:
         event = payload.get("event")
         if event not in HANDLED_EVENTS:
             return []  # "webhook" (the set-up check) and anything new
         at = from_millis(payload.get("timestamp", 0))
         token = str(payload.get("message_token", ""))
         if event == "message":
-            return [self._message(payload, at, token)]
+            return [self._message(payload, when(payload.get("timestamp"), from_millis), token)]
         if event in ("subscribed", "conversation_started"):
             user = payload.get("user") or {}
             subscribed = True if event == "subscribed" or payload.get("subscribed") else None
@@ -142,7 +154,7 @@ class ViberConnector:
                     kind=MEDIA_TYPES[kind],
                     url=message["media"],
                     filename=message.get("file_name", ""),
-                    size=message.get("size"),
+                    size=whole_number(message.get("size")),
                     caption=text,
                 ),
             )

@@ -22,6 +22,8 @@ from messaging.connectors.base import (
     UploadRequest,
     attachment_refusal,
     from_seconds,
+    read_part,
+    when,
 )
 from messaging.models import (
     AttachmentKind,
@@ -141,12 +143,18 @@ class WhatsAppConnector:
             contact.get("wa_id", ""): (contact.get("profile") or {}).get("name", "")
             for contact in value.get("contacts", [])
         }
-        events: list[Event] = [self._message(m, names) for m in value.get("messages", [])]
-        events += [
-            self._status(status)
-            for status in value.get("statuses", [])
-            if status.get("status") in STATUSES
-        ]
+        events: list[Event] = []
+        for message in value.get("messages", []):
+            events += read_part(
+                message,
+                lambda m: [self._message(m, names)],
+                sender=lambda m: m["from"],
+                message_id=lambda m: m["id"],
+            )
+        for status in value.get("statuses", []):
+            events += read_part(
+                status, lambda s: [self._status(s)] if s.get("status") in STATUSES else []
+            )
         return events
 
     def _message(self, message: dict, names: dict[str, str]) -> InboundMessage:
@@ -172,7 +180,7 @@ class WhatsAppConnector:
         return InboundMessage(
             provider_message_id=message["id"],
             sender_id=sender,
-            sent_at=from_seconds(message["timestamp"]),
+            sent_at=when(message.get("timestamp"), from_seconds),
             text=text,
             attachments=attachments,
             sender_name=names.get(sender, ""),

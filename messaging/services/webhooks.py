@@ -6,13 +6,18 @@ applies it (`webhook_event_process`): the connector parses it and every event is
 transaction. Database constraints make this idempotent, so a retried, replayed or concurrently
 duplicated delivery stores nothing twice; the kept row is the source of truth, and a sweep
 queues again any delivery whose task was lost.
+
+Nothing a customer wrote is dropped: what came is made storable (`storable.py`), a part its
+connector cannot read, or that cannot be stored, becomes "a message that could not be read" in
+the customer's chat, kept raw in the delivery's result for the supervisor, and the other parts
+of the delivery are stored as they came.
 """
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -22,9 +27,12 @@ from contactcenter.services.intake import activity_customer_wrote
 from messaging import events
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
+    UNREADABLE_ERRORS,
+    Event,
     InboundMessage,
     StatusUpdate,
     SubscriptionChange,
+    Unreadable,
     Watermark,
 )
 from messaging.lock_objects import webhook_event_for_update
@@ -41,6 +49,7 @@ from messaging.models import (
     WebhookEvent,
 )
 from messaging.services.delivery import receipt_record, watermark_apply
+from messaging.services.storable import digest_id, inbound_storable
 from messaging.tasks import attachment_download
 from messaging.tasks import webhook_event_process as webhook_event_process_task
 
@@ -49,6 +58,10 @@ from messaging.tasks import webhook_event_process as webhook_event_process_task
 # sees what the winner stored.
 APPLY_ATTEMPTS = 3
 KEPT_HEADERS = {"content-type", "user-agent", "x-hub-signature-256", "x-viber-content-signature"}
+# What a part that cannot be stored as it came raises: the database refusing a value, or a
+# value of a type no provider documents.
+UNSTORABLE = (DataError, ValueError, TypeError, AttributeError)
+UNREADABLE_TEXT = "A message that could not be read"
 # A pending delivery older than this has lost its task: the sweep queues it again.
 STALE_AFTER = timedelta(seconds=60)
 
@@ -60,6 +73,7 @@ class ProcessResult:
     statuses: int = 0
     subscriptions: int = 0
     new_activities: list[int] = field(default_factory=list)
+    unreadable: list[dict] = field(default_factory=list)  # each part's reason and raw form
 
 
 def webhook_delivery_receive(
@@ -87,31 +101,73 @@ def webhook_event_process(*, event_id: int) -> ProcessResult | None:
     """Apply every event of a kept delivery and mark it processed; None when it is not
     pending (already processed, failed, or rejected).
 
-    Owns the transaction. Idempotent. An error other than a lost race propagates with nothing
-    applied: the task retries, then marks the delivery failed.
+    Owns the transaction. Idempotent. A lost race is applied again; a part that cannot be
+    stored sends the delivery through again part by part, where that part becomes a message
+    that could not be read and the others are stored as they came. Any other error propagates
+    with nothing applied: the task retries, then marks the delivery failed.
     """
-    for _ in range(APPLY_ATTEMPTS - 1):
+    one_by_one = False
+    for attempt in range(1, APPLY_ATTEMPTS + 1):
         try:
-            return _process(event_id)
+            return _process(event_id, one_by_one=one_by_one)
         except IntegrityError:
-            continue
-    return _process(event_id)
+            if attempt == APPLY_ATTEMPTS:
+                raise
+        except UNSTORABLE:
+            if one_by_one:
+                raise
+            one_by_one = True
+    return None
 
 
 @transaction.atomic
-def _process(event_id: int) -> ProcessResult | None:
+def _process(event_id: int, *, one_by_one: bool) -> ProcessResult | None:
     event = webhook_event_for_update(event_id)
     if event is None or event.outcome != Outcome.PENDING or event.verdict != Verdict.ACCEPTED:
         return None
     account = event.channel_account
     result = ProcessResult()
-    for item in connector_for(account.provider).parse(account, json.loads(event.body)):
-        _apply(account, item, result)
+    for part in _parts(event):
+        if one_by_one:
+            _apply_alone(account, part, result, event)
+        else:
+            _apply(account, part, result, event)
     event.outcome = Outcome.PROCESSED
     event.result = asdict(result)
     event.processed_at = timezone.now()
     event.save(update_fields=["outcome", "result", "processed_at", "updated_at"])
     return result
+
+
+def _parts(event: WebhookEvent) -> list[Event]:
+    """What the delivery holds, as its connector reads it; a body nobody can read is one
+    unreadable part (it was signed: a customer may have written it)."""
+    try:
+        return connector_for(event.provider).parse(event.channel_account, json.loads(event.body))
+    except UNREADABLE_ERRORS as exc:
+        return [Unreadable(raw=event.body, reason=f"{exc.__class__.__name__}: {exc}")]
+
+
+def _apply_alone(account: ChannelAccount, part: Event, result: ProcessResult, event) -> None:
+    """One part in a savepoint of its own: one that cannot be stored is kept as unreadable
+    (a customer's message then reaches their chat as one that could not be read)."""
+    try:
+        with transaction.atomic():
+            _apply(account, part, result, event)
+    except UNSTORABLE as exc:
+        message = part if isinstance(part, InboundMessage) else None
+        unreadable = Unreadable(
+            raw=repr(part),
+            reason=f"Could not be stored: {exc.__class__.__name__}: {exc}",
+            sender_id=_text_or_empty(message and message.sender_id),
+            provider_message_id=_text_or_empty(message and message.provider_message_id),
+        )
+        with transaction.atomic():
+            _apply(account, unreadable, result, event)
+
+
+def _text_or_empty(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def webhook_event_failed(*, event_id: int, error: str) -> None:
@@ -148,36 +204,60 @@ def webhook_events_requeue_stale() -> int:
     return len(ids)
 
 
-def _apply(account: ChannelAccount, item, result: ProcessResult) -> None:
-    if isinstance(item, InboundMessage):
-        message, new_activity = message_ingest(account=account, inbound=item)
+def _apply(account: ChannelAccount, part: Event, result: ProcessResult, event) -> None:
+    if isinstance(part, Unreadable):
+        _unreadable_keep(account, part, result, event)
+    elif isinstance(part, InboundMessage):
+        message, new_activity = message_ingest(
+            account=account, inbound=part, received_at=event.created_at
+        )
         if message is None:
             result.duplicates += 1
         else:
             result.messages += 1
         if new_activity:
             result.new_activities.append(new_activity)
-    elif isinstance(item, StatusUpdate):
-        receipt_record(account=account, update=item)
+    elif isinstance(part, StatusUpdate):
+        receipt_record(account=account, update=part)
         result.statuses += 1
-    elif isinstance(item, Watermark):
-        watermark_apply(account=account, watermark=item)
+    elif isinstance(part, Watermark):
+        watermark_apply(account=account, watermark=part)
         result.statuses += 1
-    elif isinstance(item, SubscriptionChange):
-        subscription_apply(account=account, change=item)
+    elif isinstance(part, SubscriptionChange):
+        subscription_apply(account=account, change=part)
         result.subscriptions += 1
 
 
+def _unreadable_keep(account: ChannelAccount, part: Unreadable, result, event) -> None:
+    """Keep the part for the supervisor in the delivery's result and, when its sender is
+    known, tell the agent in the customer's chat (once: a part delivered again has the same
+    id)."""
+    result.unreadable.append({"reason": part.reason, "raw": part.raw})
+    if not part.sender_id:
+        return
+    message_id = part.provider_message_id or f"unreadable:{digest_id(json.dumps(part.raw))}"
+    notice = InboundMessage(
+        provider_message_id=message_id,
+        sender_id=part.sender_id,
+        sent_at=None,
+        text=f"{UNREADABLE_TEXT} (webhook delivery {event.pk} in the back office keeps it).",
+    )
+    message, _ = message_ingest(account=account, inbound=notice, received_at=event.created_at)
+    result.messages += message is not None
+
+
 def message_ingest(
-    *, account: ChannelAccount, inbound: InboundMessage
+    *, account: ChannelAccount, inbound: InboundMessage, received_at: datetime | None = None
 ) -> tuple[Message | None, int | None]:
     """Store one customer message once, in the customer's activity that is not closed (the core
     opens one if needed: `activity_customer_wrote`); returns the message (None for a duplicate)
     and the id of a new activity.
 
-    Caller holds a transaction and applies the delivery again on IntegrityError (see
-    `webhook_event_process`).
+    What came is made storable first (`inbound_storable`; a message without its time is dated
+    `received_at`, default now). Caller holds a transaction and applies the delivery again on
+    IntegrityError (see `webhook_event_process`).
     """
+    inbound = inbound_storable(inbound, received_at=received_at or timezone.now())
     if Message.objects.filter(
         channel_account=account, provider_message_id=inbound.provider_message_id
     ).exists():
