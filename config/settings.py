@@ -142,6 +142,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits out a broker outage however long it lasts (Celery gives up after 100 tries
+# by default, and a worker that exits stops every deadline and send).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
 # Celery's Django fixup closes every database connection after each task unless this is set,
 # and in a prefork worker the whole pool too: each task then paid for two new PostgreSQL

@@ -24,15 +24,22 @@ class Recorded:
 
 class ScriptedServer:
     def __init__(self):
-        self.answers: deque[tuple[int, bytes, str]] = deque()
+        self.answers: deque[tuple[int, bytes, str, threading.Event | None]] = deque()
         self.requests: list[Recorded] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_port}"
 
-    def answer(self, status: int, body: dict | bytes = b"", content_type="application/json"):
-        """Queue the next answer; a dict is sent as JSON."""
+    def answer(
+        self,
+        status: int,
+        body: dict | bytes = b"",
+        content_type="application/json",
+        held: threading.Event | None = None,
+    ):
+        """Queue the next answer; a dict is sent as JSON. With `held`, the answer waits until
+        the test sets it (a call in flight), for 30 s at the most."""
         raw = json.dumps(body).encode() if isinstance(body, dict) else body
-        self.answers.append((status, raw, content_type))
+        self.answers.append((status, raw, content_type, held))
 
     def posts(self) -> list[Recorded]:
         return [request for request in self.requests if request.method == "POST"]
@@ -55,7 +62,9 @@ class ScriptedServer:
                 server.requests.append(
                     Recorded(self.command, self.path, dict(self.headers), self.rfile.read(length))
                 )
-                status, body, content_type = server.answers.popleft()
+                status, body, content_type, held = server.answers.popleft()
+                if held is not None:
+                    held.wait(timeout=30)
                 self.send_response(status)
                 self.send_header("content-type", content_type)
                 self.send_header("content-length", str(len(body)))
