@@ -27,6 +27,7 @@ from messaging.connectors.base import (
     SubscriptionChange,
     Watermark,
 )
+from messaging.files import filename_clean
 from messaging.lock_objects import webhook_event_for_update
 from messaging.models import (
     Attachment,
@@ -214,7 +215,7 @@ def _message_store(activity: Activity, inbound: InboundMessage, *, announce: boo
         stored = Attachment.objects.create(
             message=message,
             kind=attachment.kind,
-            filename=attachment.filename,
+            filename=filename_clean(attachment.filename),
             content_type=attachment.content_type,
             size=attachment.size,
             caption=attachment.caption,
