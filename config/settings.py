@@ -133,6 +133,10 @@ VIBER_API_URL = provider_api_url(
     site_url=SITE_URL, simulator=SIMULATOR_ENABLED,
 )  # fmt: skip
 PROVIDER_HTTP_TIMEOUT = float(os.environ.get("PROVIDER_HTTP_TIMEOUT", "10"))
+# Customers' files are fetched from public addresses only (the URLs come from webhooks). These
+# host:port pairs are fetched whatever their address, e.g. a local fake provider; with the
+# simulator on, its own (SITE_URL's) is one of them too (messaging/fetching.py).
+PROVIDER_FETCH_ALLOW = env_list("PROVIDER_FETCH_ALLOW", "")
 # WhatsApp webhook bodies reach 3 MB; Django refuses bodies over 2.5 MB by default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from messaging.connectors import connector_for
+from messaging.files import file_response
 from messaging.models import ChannelAccount
 from messaging.selectors import webhook_account
 from messaging.services.media import attachment_from_signed_token
@@ -52,12 +53,9 @@ def _delivery(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def attachment_signed(request: HttpRequest, token: str) -> FileResponse:
-    """An outbound file, for the provider that fetches it by the signed link we sent."""
+    """An outbound file, for the provider that fetches it by the signed link we sent. Anyone
+    with the link may open it in a browser too: only safe media show in place."""
     attachment = attachment_from_signed_token(token)
     if attachment is None:
         raise Http404("no such file")
-    return FileResponse(
-        attachment.file.open("rb"),
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    return file_response(attachment, download=False)

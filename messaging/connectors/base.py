@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from messaging.models import ChannelAccount, ExternalIdentity
 
@@ -167,11 +168,13 @@ class UploadRequest:
 class MediaSource:
     """Where an inbound file is fetched, by GET with `headers`. With `url_key`, `url` is a
     lookup whose JSON answer holds the file's short-lived URL under that key, fetched with the
-    same headers."""
+    same headers. The headers carry the provider's credentials: they go only to the origins
+    in `headers_for` (see `origin`), never to a URL on another host or a redirect there."""
 
     url: str
     headers: dict = field(default_factory=dict)
     url_key: str = ""
+    headers_for: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,19 @@ def whole_number(value: object) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 0 <= number < 2**31 else None
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> str:
+    """`scheme://host:port` of a URL, the port spelled out: what credentials are bound to.
+    Raises ValueError for a URL whose port is not a number."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{parts.port or DEFAULT_PORTS.get(parts.scheme, 0)}"
 
 
 MB = 1024 * 1024

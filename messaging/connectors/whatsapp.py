@@ -22,6 +22,7 @@ from messaging.connectors.base import (
     UploadRequest,
     attachment_refusal,
     from_seconds,
+    origin,
     read_part,
     when,
 )
@@ -47,6 +48,8 @@ STATUSES = {
     "read": DeliveryStatus.READ,
     "failed": DeliveryStatus.FAILED,
 }
+# Where WhatsApp's media lookup sends us for the bytes, which want the token too (CHANNELS.md).
+MEDIA_DOWNLOAD_ORIGIN = "https://lookaside.fbsbx.com:443"
 ATTACHMENT_RULES = {
     AttachmentKind.IMAGE: AttachmentRule(5 * MB, frozenset({"image/jpeg", "image/png"})),
     AttachmentKind.AUDIO: AttachmentRule(
@@ -122,9 +125,12 @@ class WhatsAppConnector:
 
     def media_source(self, account: ChannelAccount, *, media_id: str, url: str) -> MediaSource:
         """Webhooks name files by media id: the Graph API answers a short-lived URL, which
-        wants the same token."""
+        wants the same token where it is WhatsApp's own (the API's host or its media host)."""
         return MediaSource(
-            f"{settings.WHATSAPP_API_URL}/{media_id}", meta.graph_headers(account), url_key="url"
+            f"{settings.WHATSAPP_API_URL}/{media_id}",
+            meta.graph_headers(account),
+            url_key="url",
+            headers_for=frozenset({origin(settings.WHATSAPP_API_URL), MEDIA_DOWNLOAD_ORIGIN}),
         )
 
     def refusal(self, kind: str, content_type: str, size: int) -> str:

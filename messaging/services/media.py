@@ -1,30 +1,36 @@
 """Files: inbound downloads from the providers, outbound uploads and signed links."""
 
-import mimetypes
+from tempfile import SpooledTemporaryFile
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.signing import BadSignature, TimestampSigner
 from django.db import transaction
 from django.urls import reverse
 
-from messaging import events, http
+from messaging import events
 from messaging.connectors import connector_for
-from messaging.connectors.base import MB
-from messaging.models import Attachment, ChannelAccount, TransferState
-from messaging.services.errors import TransientProviderError
+from messaging.fetching import Fetched, FetchRefused, fetch_file, fetch_json
+from messaging.files import (
+    SNIFF_BYTES,
+    FileTypeRefused,
+    content_type_checked,
+    default_filename,
+    storage_name,
+)
+from messaging.models import Attachment, TransferState
 
 SIGNED_URL_MAX_AGE = 24 * 3600
+# Files up to this size are fetched into memory, larger ones into a temporary file.
+SPOOL_BYTES = 1024 * 1024
 _signer = TimestampSigner(salt="messaging.attachment")
 
 
-class DownloadRefused(Exception):
-    """The provider answered, but there is no file for us (gone, forbidden, too large)."""
-
-
 def attachment_download(*, attachment_id: int) -> None:
-    """Fetch an inbound attachment into media storage. Idempotent: a finished transfer is left
-    alone. Transient errors propagate (the task retries); permanent ones are recorded."""
+    """Fetch an inbound file into media storage, checked to be what it claims. Idempotent: a
+    finished transfer is left alone. Transient errors propagate (the task retries); permanent
+    ones (an address that is not public, a refusal, a file too large or not what it claims)
+    mark the file failed with the reason, and its message stays as it is."""
     attachment = (
         Attachment.objects.select_related("message__channel_account")
         .filter(pk=attachment_id)
@@ -32,54 +38,59 @@ def attachment_download(*, attachment_id: int) -> None:
     )
     if attachment is None or attachment.transfer != TransferState.PENDING:
         return
-    account = attachment.message.channel_account
-    try:
-        content, content_type = _fetch(account, attachment)
-    except DownloadRefused as exc:
-        attachment_download_failed(attachment_id=attachment_id, reason=str(exc))
-        return
-    name = attachment.filename or _default_name(attachment, content_type)
-    with transaction.atomic():
-        locked = Attachment.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=attachment_id
-        )
-        if locked.transfer != TransferState.PENDING:
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES) as content:
+        try:
+            fetched = _fetch(attachment, into=content)
+            content.seek(0)
+            content_type = content_type_checked(
+                declared=attachment.content_type or fetched.content_type,
+                head=content.read(SNIFF_BYTES),
+            )
+        except (FetchRefused, FileTypeRefused) as exc:
+            attachment_download_failed(attachment_id=attachment_id, reason=str(exc))
             return
-        locked.file.save(name, ContentFile(content), save=False)
-        locked.content_type = locked.content_type or content_type
-        locked.size = len(content)
-        locked.filename = name
-        locked.transfer = TransferState.DONE
-        locked.save(
-            update_fields=["file", "content_type", "size", "filename", "transfer", "updated_at"]
+        name = attachment.filename or default_filename(
+            f"{attachment.kind}-{attachment.pk}", content_type
         )
-        events.messages_updated(attachment.message.activity_id, [attachment.message_id])
+        with transaction.atomic():
+            locked = Attachment.objects.select_for_update(of=("self",), no_key=True).get(
+                pk=attachment_id
+            )
+            if locked.transfer != TransferState.PENDING:
+                return
+            locked.file.save(storage_name(name), File(content), save=False)
+            locked.content_type = content_type
+            locked.size = fetched.size
+            locked.filename = name
+            locked.transfer = TransferState.DONE
+            locked.save(
+                update_fields=[
+                    "file", "content_type", "size", "filename", "transfer", "updated_at",
+                ]
+            )  # fmt: skip
+            events.messages_updated(attachment.message.activity_id, [attachment.message_id])
 
 
-def _fetch(account: ChannelAccount, attachment: Attachment) -> tuple[bytes, str]:
+def _fetch(attachment: Attachment, *, into: SpooledTemporaryFile) -> Fetched:
     """The file from where its connector says, through the provider's lookup where it has one."""
+    account = attachment.message.channel_account
     connector = connector_for(account.provider)
     source = connector.media_source(
         account, media_id=attachment.provider_media_id, url=attachment.source_url
     )
-    response = _checked(http.request("GET", source.url, headers=source.headers))
+    url = source.url
     if source.url_key:
-        url = http.json_body(response).get(source.url_key, "")
-        if not url:
-            raise DownloadRefused(f"{connector.name} gave no download URL for this file.")
-        response = _checked(http.request("GET", url, headers=source.headers))
-    limit = connector.inbound_file_limit
-    if len(response.content) > limit:
-        raise DownloadRefused(f"The file is larger than the {limit // MB} MB this channel allows.")
-    return response.content, response.headers.get("content-type", "").split(";")[0]
-
-
-def _checked(response):
-    if http.is_transient(response.status_code):
-        raise TransientProviderError(f"HTTP {response.status_code} from {response.url}")
-    if response.status_code != 200:
-        raise DownloadRefused(f"The provider answered HTTP {response.status_code} for the file.")
-    return response
+        lookup = fetch_json(url, headers=source.headers, headers_for=source.headers_for)
+        url = lookup.get(source.url_key, "")
+        if not url or not isinstance(url, str):
+            raise FetchRefused(f"{connector.name} gave no download URL for this file.")
+    return fetch_file(
+        url,
+        headers=source.headers,
+        headers_for=source.headers_for,
+        limit=connector.inbound_file_limit,
+        into=into,
+    )
 
 
 def attachment_download_failed(*, attachment_id: int, reason: str) -> None:
@@ -90,11 +101,6 @@ def attachment_download_failed(*, attachment_id: int, reason: str) -> None:
         if row and failed.update(transfer=TransferState.FAILED, transfer_error=reason):
             message_id, activity_id = row
             events.messages_updated(activity_id, [message_id])
-
-
-def _default_name(attachment: Attachment, content_type: str) -> str:
-    extension = mimetypes.guess_extension(content_type or attachment.content_type) or ""
-    return f"{attachment.kind}-{attachment.pk}{extension}"
 
 
 def signed_attachment_url(attachment: Attachment) -> str:

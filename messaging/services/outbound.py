@@ -3,6 +3,7 @@ task delivers it through the provider's connector, exactly once."""
 
 import mimetypes
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +23,14 @@ from messaging.connectors.base import (
     OutboundContent,
     SendError,
     Uploader,
+)
+from messaging.files import (
+    SNIFF_BYTES,
+    FileTypeRefused,
+    content_type_checked,
+    default_filename,
+    filename_clean,
+    storage_name,
 )
 from messaging.lock_objects import message_by_id_for_update
 from messaging.models import (
@@ -61,8 +70,9 @@ def message_send(
     caption of a single file where the provider shows captions), or a WhatsApp template.
 
     Refuses with ApplicationError, storing nothing, when the author is not in the activity, the
-    activity is closed or has no customer on a channel, or the reply window or the provider's
-    limits forbid it. Atomic; delivery tasks are enqueued on commit.
+    activity is closed or has no customer on a channel, a file is not what it claims to be,
+    or the reply window or the provider's limits forbid it. Atomic; delivery tasks are
+    enqueued on commit.
     """
     _check_activity(activity, author)
     identity = activity.identity
@@ -73,10 +83,9 @@ def message_send(
         _check_template(connector, activity, template, template_parameters, text, files)
     else:
         _check_free_text(window, text, files)
-        _check_limits(connector, text, files)
-    captioned = len(files) == 1 and attachment_kind(_content_type(files[0])) in (
-        connector.captioned_kinds
-    )
+    uploads = [_upload_checked(upload) for upload in files]
+    _check_limits(connector, text, uploads)
+    captioned = len(uploads) == 1 and uploads[0].kind in connector.captioned_kinds
     with transaction.atomic():
         queued = []
         base = {"activity": activity, "author": author, "tag": window.tag}
@@ -84,7 +93,7 @@ def message_send(
             queued.append(
                 _queue(**base, template=template, template_parameters=list(template_parameters))
             )
-        for upload in files:
+        for upload in uploads:
             message = _queue(**base, text=text if captioned else "")
             _store_upload(message, upload)
             queued.append(message)
@@ -117,21 +126,41 @@ def attachment_kind(content_type: str) -> str:
     }.get(major, AttachmentKind.FILE)
 
 
-def _content_type(upload: UploadedFile) -> str:
-    return upload.content_type or mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
+@dataclass(frozen=True)
+class _Upload:
+    """An agent's file as it will be kept: its type checked, its name cleaned."""
+
+    file: UploadedFile
+    name: str
+    content_type: str
+    kind: str
 
 
-def _store_upload(message: Message, upload: UploadedFile) -> None:
-    content_type = _content_type(upload)
+def _upload_checked(upload: UploadedFile) -> _Upload:
+    """Refuses (400) a file whose content is not the type it declares (the browser's word, or
+    its name's), saying what it really is."""
+    declared = upload.content_type or mimetypes.guess_type(upload.name)[0] or ""
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    try:
+        content_type = content_type_checked(declared=declared, head=head)
+    except FileTypeRefused as exc:
+        raise ApplicationError(f"{upload.name}: {exc}", code=exc.code) from exc
+    kind = attachment_kind(content_type)
+    name = filename_clean(upload.name) or default_filename(kind, content_type)
+    return _Upload(upload, name, content_type, kind)
+
+
+def _store_upload(message: Message, upload: _Upload) -> None:
     attachment = Attachment(
         message=message,
-        kind=attachment_kind(content_type),
+        kind=upload.kind,
         filename=upload.name,
-        content_type=content_type,
-        size=upload.size,
+        content_type=upload.content_type,
+        size=upload.file.size,
         transfer=TransferState.DONE,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(storage_name(upload.name), upload.file, save=False)
     attachment.save()
 
 
@@ -205,16 +234,15 @@ def check_window(window) -> None:
         raise ApplicationError(window.refusal, code="outside_window")
 
 
-def _check_limits(connector: Connector, text: str, files: Sequence[UploadedFile]) -> None:
+def _check_limits(connector: Connector, text: str, uploads: Sequence[_Upload]) -> None:
     if len(text) > connector.text_limit:
         raise ApplicationError(
             f"The message is longer than the {connector.text_limit} characters "
             "this channel allows.",
             code="text_too_long",
         )
-    for upload in files:
-        content_type = _content_type(upload)
-        refusal = connector.refusal(attachment_kind(content_type), content_type, upload.size)
+    for upload in uploads:
+        refusal = connector.refusal(upload.kind, upload.content_type, upload.file.size)
         if refusal:
             raise ApplicationError(f"{upload.name}: {refusal}", code="file_refused")
 

@@ -2,9 +2,10 @@
 holds a NUL (PostgreSQL refuses it), a name is longer than its field, an id is longer than its
 field, or the provider left the time out.
 
-Texts lose their NULs; names and other free text are cut to their fields; an id too long for
-its field becomes a prefix with a digest of the whole, so it stays unique and is the same on
-every delivery (a retried webhook still finds the message it stored).
+Texts lose their NULs; names and other free text are cut to their fields, file names cleaned
+(`files.filename_clean`); an id too long for its field becomes a prefix with a digest of the
+whole, so it stays unique and is the same on every delivery (a retried webhook still finds the
+message it stored).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from datetime import datetime
 from django.db.models import Model
 
 from messaging.connectors.base import InboundAttachment, InboundMessage
+from messaging.files import filename_clean
 from messaging.models import Attachment, ExternalIdentity, Message
 
 DIGEST_LENGTH = 20
@@ -44,7 +46,7 @@ def _attachment(attachment: InboundAttachment) -> InboundAttachment:
         media_id=_key(attachment.media_id, Attachment, "provider_media_id"),
         url=_cut(attachment.url, Attachment, "source_url"),
         content_type=_cut(attachment.content_type, Attachment, "content_type"),
-        filename=_cut(attachment.filename, Attachment, "filename"),
+        filename=filename_clean(_text(attachment.filename)),
         caption=_text(attachment.caption),
     )
 

@@ -63,6 +63,31 @@ def whatsapp_image(phone_number_id: str, wamid: str, wa_id="16505551234") -> dic
     )
 
 
+def whatsapp_document(
+    phone_number_id: str, wamid: str, filename: str, mime_type: str, wa_id="16505551234"
+) -> dict:
+    return _whatsapp_value(
+        phone_number_id,
+        {
+            "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": wa_id}],
+            "messages": [
+                {
+                    "from": wa_id,
+                    "id": wamid,
+                    "timestamp": "1749416395",
+                    "type": "document",
+                    "document": {
+                        "mime_type": mime_type,
+                        "sha256": "def",
+                        "id": "65463454",
+                        "filename": filename,
+                    },
+                }
+            ],
+        },
+    )
+
+
 def whatsapp_status(
     phone_number_id: str, wamid: str, status: str, timestamp="1689380458", error=None
 ) -> dict:

@@ -24,22 +24,29 @@ class Recorded:
 
 class ScriptedServer:
     def __init__(self):
-        self.answers: deque[tuple[int, bytes, str, threading.Event | None]] = deque()
+        self.answers: deque[tuple[int, bytes, str, dict, threading.Event | None]] = deque()
         self.requests: list[Recorded] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.host = f"127.0.0.1:{self._server.server_port}"
+        self.url = f"http://{self.host}"
 
     def answer(
         self,
         status: int,
         body: dict | bytes = b"",
         content_type="application/json",
+        headers: dict | None = None,
         held: threading.Event | None = None,
     ):
-        """Queue the next answer; a dict is sent as JSON. With `held`, the answer waits until
-        the test sets it (a call in flight), for 30 s at the most."""
+        """Queue the next answer; a dict is sent as JSON, `headers` (e.g. Location) besides.
+        With `held`, the answer waits until the test sets it (a call in flight), for 30 s at
+        the most."""
         raw = json.dumps(body).encode() if isinstance(body, dict) else body
-        self.answers.append((status, raw, content_type, held))
+        self.answers.append((status, raw, content_type, headers or {}, held))
+
+    def redirect(self, location: str, status: int = 302):
+        """Queue an answer that sends the client on to `location`."""
+        self.answer(status, b"", content_type="text/plain", headers={"Location": location})
 
     def posts(self) -> list[Recorded]:
         return [request for request in self.requests if request.method == "POST"]
@@ -62,11 +69,13 @@ class ScriptedServer:
                 server.requests.append(
                     Recorded(self.command, self.path, dict(self.headers), self.rfile.read(length))
                 )
-                status, body, content_type, held = server.answers.popleft()
+                status, body, content_type, headers, held = server.answers.popleft()
                 if held is not None:
                     held.wait(timeout=30)
                 self.send_response(status)
                 self.send_header("content-type", content_type)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
