@@ -438,18 +438,19 @@ class Hub:
     snapshots: int = 0
     closing: bool = False  # the bench closes the sockets: their ends are not reported
     closed: list[str] = field(default_factory=list)
-    first_id: dict[int, int] = field(default_factory=dict)  # per agent: the snapshot's event_id
-    seen_ids: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    # per (agent, stream): the snapshot's event id, and the ids received
+    first_id: dict[tuple[int, str], int] = field(default_factory=dict)
+    seen_ids: dict[tuple[int, str], set] = field(default_factory=lambda: defaultdict(set))
 
     @property
     def gaps(self) -> int:
-        """Event ids never received: between each agent's snapshot and the last id it got.
-        (Two publishers may deliver out of order; a late id is not a gap.)"""
+        """Event ids never received: between each page's snapshot and the last id it got, per
+        stream. (Two publishers may deliver out of order; a late id is not a gap.)"""
         missing = 0
-        for agent, ids in self.seen_ids.items():
-            later = {i for i in ids if i > self.first_id.get(agent, 0)}
+        for key, ids in self.seen_ids.items():
+            later = {i for i in ids if i > self.first_id.get(key, 0)}
             if later:
-                missing += max(later) - self.first_id.get(agent, 0) - len(later)
+                missing += max(later) - self.first_id.get(key, 0) - len(later)
         return missing
 
     def on_frame(self, agent_index: int, now: float, payload: bytes) -> None:
@@ -457,10 +458,11 @@ class Hub:
         kind = event.get("type")
         if kind == "snapshot":
             self.snapshots += 1
-            self.first_id.setdefault(agent_index, event.get("event_id") or 0)
+            for stream, event_id in event["event_ids"].items():
+                self.first_id.setdefault((agent_index, stream), event_id)
             return
         if "event_id" in event:
-            self.seen_ids[agent_index].add(event["event_id"])
+            self.seen_ids[agent_index, event["stream"]].add(event["event_id"])
         if kind == "offer.new":
             title = event["offer"]["activity"]["title"]
             if title in self.offers:
@@ -742,11 +744,12 @@ async def socket_floor(
         agent_id = agent_ids[i % len(agent_ids)]
         event = {"type": "bench.ping", "seq": offset + i}
         sent[i] = time.time()
+        stream = events.agent_stream(agent_id)
         if product:
-            await asyncio.to_thread(events.publish_rollback_unsafe, [agent_id], event)
+            await asyncio.to_thread(events.publish_rollback_unsafe, [stream], event)
         else:
-            message = {"type": "cc.event", "event": event}
-            await layer.group_send(events.agent_group(agent_id), message)
+            message = {"type": "cc.event", "kind": event["type"], "text": json.dumps(event)}
+            await layer.group_send(stream, message)
 
     await at_rate(count, args.rate, send)
     await hub.wait_for(lambda: all(offset + i in hub.pings for i in range(count)), args.timeout)

@@ -103,10 +103,6 @@ def celery_redis_url(redis_url: str) -> str:
     return f"redis+socket://{parts.path}?virtual_host={db}"
 
 
-# Longer than channels-redis's 5 s blocking read.
-CHANNEL_LAYER_READ_TIMEOUT = 30
-
-
 def redis_settings(redis_url: str) -> dict:
     """Every Django setting that points at Redis, derived from one URL (redis:// or unix://)."""
     celery_url = celery_redis_url(redis_url)
@@ -120,13 +116,10 @@ def redis_settings(redis_url: str) -> dict:
         },
         "CHANNEL_LAYERS": {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                # channels-redis blocks 5 s per read; redis-py 8 also times sockets out at
-                # 5 s, which closed every idle agent's websocket (channels_redis#422).
-                "CONFIG": {
-                    "hosts": [{"address": redis_url, "socket_timeout": CHANNEL_LAYER_READ_TIMEOUT}],
-                    "prefix": "cc",
-                },
+                # Pub/sub: a group send is one PUBLISH, which each server process receives once
+                # and hands to its own pages, whatever the group's size (contactcenter/events).
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [{"address": redis_url}], "prefix": "cc"},
             }
         },
         "CELERY_BROKER_URL": celery_url,

@@ -275,7 +275,7 @@ class ActivityCloseApi(AgentApi):
 
 class WorkspaceApi(AgentApi):
     """Everything the agent's workspace shows, as the websocket's snapshot: apply websocket
-    events with a larger `event_id` on top of it."""
+    events with a larger `event_id` than their stream's in `event_ids` on top of it."""
 
     @extend_schema_serializer(component_name="Workspace")
     class OutputSerializer(serializers.Serializer):
@@ -289,8 +289,10 @@ class WorkspaceApi(AgentApi):
             is_online = serializers.BooleanField()
 
         type = serializers.CharField(help_text='Always "snapshot".')
-        event_id = serializers.IntegerField(
-            help_text="The id of the last websocket event this snapshot includes."
+        event_ids = serializers.DictField(
+            child=serializers.IntegerField(),
+            help_text="The id of the last websocket event this snapshot includes, per stream "
+            '(the agent\'s "agent.N", each of their queues\' "queue.N").',
         )
         server_time = serializers.DateTimeField(
             help_text="The server's clock when the snapshot was read (pages count down by it)."

@@ -183,13 +183,6 @@ def participant_ids(activity: Activity) -> list[int]:
     )
 
 
-def queue_member_ids(queue_id: int) -> list[int]:
-    """Every agent of the queue, logged in or not: who sees its waiting list."""
-    return list(
-        QueueMembership.objects.filter(queue_id=queue_id).values_list("agent_id", flat=True)
-    )
-
-
 def colleagues_of(agent: Agent) -> QuerySet[Agent]:
     """Every other agent, with what the transfer and invite dialog shows of them: online,
     `paused_for` (the reason of their pause, or None), `load` (open chats and notifications

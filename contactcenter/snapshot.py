@@ -22,16 +22,18 @@ from contactcenter.serializers import (
 
 
 def agent_snapshot(agent_id: int) -> dict:
-    """The agent's state now. `event_id` is read first: any event after it is newer than this
-    snapshot, so a page applies the events with a larger id and ignores the rest."""
-    event_id = events.last_event_id(agent_id)
+    """The agent's state now. The last event id of each stream the workspace follows is read
+    before the state: any event after it is newer than this snapshot, so a page applies the
+    events with a larger id and ignores the rest."""
+    memberships = list(QueueMembership.objects.filter(agent_id=agent_id).select_related("queue"))
+    streams = events.workspace_streams(agent_id, [each.queue_id for each in memberships])
+    event_ids = events.last_event_ids(streams)
     agent = Agent.objects.get(pk=agent_id)
     pause = open_pause_of(agent)
-    memberships = QueueMembership.objects.filter(agent=agent).select_related("queue")
     reasons = PauseReason.objects.filter(is_missed_offer=False)
     return {
         "type": events.SNAPSHOT,
-        "event_id": event_id,
+        "event_ids": event_ids,
         "server_time": timezone.now().isoformat(),
         "agent": {
             "id": agent.pk,

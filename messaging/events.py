@@ -6,7 +6,7 @@ from typing import Literal, TypedDict
 
 from contactcenter.events import publish_rollback_unsafe
 from contactcenter.events.schema import define
-from contactcenter.events.transport import after_commit
+from contactcenter.events.transport import after_commit, agent_streams
 from contactcenter.models import Activity
 from contactcenter.selectors import participant_ids
 from messaging.models import Message
@@ -51,6 +51,6 @@ def _publish(kind: str, activity_id: int, message_ids: list[int]) -> None:
         for message in stored:
             data = MessageSerializer(message).data
             event = MessageChanged(type=kind, activity_id=activity_id, message=data)
-            publish_rollback_unsafe(agents, event)
+            publish_rollback_unsafe(agent_streams(agents), event)
 
     after_commit(send)

@@ -50,7 +50,7 @@ def test_a_first_contacts_message_stored_and_rung(counted):
     Online(queue=account.queue)
     delivery = kept_delivery(account, "wamid.FIRST")
     # then
-    counted(19, lambda: webhook_event_process(event_id=delivery))
+    counted(18, lambda: webhook_event_process(event_id=delivery))
 
 
 def test_a_returning_customers_message(counted):
@@ -67,7 +67,7 @@ def test_an_accept(counted):
     # given
     offer = OfferFactory(agent=Online())
     # then
-    counted(14, lambda: offer_accept(offer_id=offer.pk, agent=offer.agent))
+    counted(13, lambda: offer_accept(offer_id=offer.pk, agent=offer.agent))
 
 
 def test_a_reject_that_rings_the_next_agent(counted):
@@ -75,7 +75,7 @@ def test_a_reject_that_rings_the_next_agent(counted):
     offer = OfferFactory(agent=Online())
     Online(queue=offer.activity.queue)
     # then
-    counted(14, lambda: offer_reject(offer_id=offer.pk, agent=offer.agent))
+    counted(13, lambda: offer_reject(offer_id=offer.pk, agent=offer.agent))
 
 
 def test_a_close(counted):

@@ -1,16 +1,22 @@
 """Real-time events to the agents' pages: every type has a definition (a `TypedDict`, in
-`schema`'s registry) and a builder that services call; `transport` numbers and delivers them.
+`schema`'s registry) and a builder that services call; `transport` numbers them per stream (an
+agent's, a queue's), keeps them for replay and delivers them.
 
 The core's types and builders are in `workspace`; an app defines its own the same way (the
 messages' events are in messaging/events.py).
 """
 
 from contactcenter.events.transport import (
-    agent_group,
-    last_event_id,
+    agent_stream,
+    agent_streams,
+    events_after,
+    events_since,
+    last_event_ids,
     publish_all_rollback_unsafe,
     publish_on_commit,
     publish_rollback_unsafe,
+    queue_stream,
+    workspace_streams,
 )
 from contactcenter.events.workspace import (
     ACTIVITY_CLOSED,
@@ -55,16 +61,21 @@ __all__ = [
     "WAITING_REMOVED",
     "activity_changed",
     "activity_closed",
-    "agent_group",
-    "last_event_id",
+    "agent_stream",
+    "agent_streams",
+    "events_after",
+    "events_since",
+    "last_event_ids",
     "offer_decided",
     "offer_new",
     "pause_changed",
     "publish_all_rollback_unsafe",
     "publish_on_commit",
     "publish_rollback_unsafe",
+    "queue_stream",
     "queues_changed",
     "reminder",
     "reminder_now",
     "waiting_list_changed",
+    "workspace_streams",
 ]

@@ -2,9 +2,9 @@
 an event to its definition (the suite checks every event a test publishes; see
 tests/conftest.py).
 
-A definition lists the keys a page receives besides `event_id`, which the transport adds to
-every copy. Nested documents (an activity, an offer, a message) are typed `dict`: their shape is
-their serializer's.
+A definition lists the keys a page receives besides `stream` and `event_id`, which the
+transport adds to every event it publishes. Nested documents (an activity, an offer, a
+message) are typed `dict`: their shape is their serializer's.
 """
 
 import types
@@ -26,23 +26,34 @@ def define(*names: str):
     return register
 
 
-def event_problems(event: dict) -> list[str]:
-    """Why `event`, as a page receives it, does not match its definition (empty: it does)."""
+def event_problems(event: dict, *, published: bool = True) -> list[str]:
+    """Why `event`, as a page receives it, does not match its definition (empty: it does).
+    `published`: it came through the transport (a snapshot does not), which numbers it."""
     definition = DEFINITIONS.get(event.get("type"))
     if definition is None:
         return [f"no definition for the event type {event.get('type')!r}"]
     hints = get_type_hints(definition)
     problems = []
-    event_id = event.get("event_id")
-    if type(event_id) is not int or event_id < 1:
-        problems.append(f"event_id {event_id!r} is not a positive whole number")
+    numbering = {"stream", "event_id"} if published else set()
+    if published:
+        problems += _numbering_problems(event)
     for key in sorted(set(hints) - set(event)):
         problems.append(f"{key!r} is missing")
-    for key in sorted(set(event) - set(hints) - {"event_id"}):
+    for key in sorted(set(event) - set(hints) - numbering):
         problems.append(f"{key!r} is not in the definition")
     for key, hint in hints.items():
         if key in event and not _conforms(event[key], hint):
             problems.append(f"{key!r} is {event[key]!r}, not {hint}")
+    return problems
+
+
+def _numbering_problems(event: dict) -> list[str]:
+    problems = []
+    if not isinstance(event.get("stream"), str):
+        problems.append(f"stream {event.get('stream')!r} is not a stream's name")
+    event_id = event.get("event_id")
+    if type(event_id) is not int or event_id < 1:
+        problems.append(f"event_id {event_id!r} is not a positive whole number")
     return problems
 
 

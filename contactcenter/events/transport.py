@@ -1,20 +1,26 @@
-"""How events reach the agents' pages: each copy gets the agent's next event id (a Redis
-counter), then goes to the agent's channel-layer group, which every workspace page of theirs
-joins.
+"""How events reach the agents' pages: through streams, one per agent (what is theirs: offers,
+their chats, their pause) and one per queue (its waiting list, which every member sees).
 
-`event_id` counts up by one per agent, so a page that sees a gap knows it missed something and
-asks for a snapshot (frame `{"type": "resync"}`); the channel layer delivers at most once.
-Events describe state, not commands: applying one twice, or after a snapshot that already
-contains it, is harmless.
+Publishing an event on a stream numbers it (the stream's next `event_id`), keeps it in a Redis
+Stream for replay, and publishes it once to the stream's channel-layer group: a page's
+connection joins its agent's group and the groups of the agent's queues. The layer is Redis
+pub/sub, so a queue-wide event costs the same two Redis round trips whether its queue has 4
+agents or 1,000 (each server process receives it once and hands it to its own pages), and it
+is serialized once, not once per page.
+
+Delivery is at most once: a page keeps the last id it applied per stream, and one that sees a
+gap asks for the missed events (`events_after`, from the kept stream) instead of a snapshot;
+its pings carry its ids, so even a lost last event is found within a ping. Events describe
+state, not commands: applying one twice, or after a snapshot that covers it, is harmless.
 
 Services publish through `publish_on_commit`: an event about a change that rolled back must
 never reach a page. `publish_rollback_unsafe` sends at once, for callers outside a transaction
 (or in an on-commit callback). A publish that fails after the commit (Redis down or restarting)
-is logged and dropped: the change stands, and the pages resync when they reconnect or see a gap
-in the ids.
+is logged and dropped: the change stands, and the pages catch up as above.
 """
 
 import asyncio
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -26,20 +32,75 @@ from contactcenter.redis_client import redis_client
 
 # Seconds a publish may take before the caller gives up on it (delivery is at most once anyway).
 PUBLISH_TIMEOUT = 10
+# Events kept per stream for replay: minutes of a busy queue; a page further behind resyncs.
+KEPT_PER_STREAM = 1000
+
+# Numbers an event and keeps it, in one step, so that ids and the kept order always agree.
+_NUMBER_AND_KEEP = """
+local event_id = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], event_id .. '-1', 'event', ARGV[1])
+return event_id
+"""
 
 
-def agent_group(agent_id: int) -> str:
-    """The channel-layer group every open workspace of one agent joins."""
+def agent_stream(agent_id: int) -> str:
+    """What is one agent's: offers, the activities they take part in, pause, queues."""
     return f"agent.{agent_id}"
 
 
-def _counter_key(agent_id: int) -> str:
-    return f"cc:agent:{agent_id}:event_id"
+def queue_stream(queue_id: int) -> str:
+    """What every member of a queue sees: its waiting list."""
+    return f"queue.{queue_id}"
 
 
-def last_event_id(agent_id: int) -> int:
-    """The id of the last event sent to the agent; a snapshot read after it includes it."""
-    return int(redis_client().get(_counter_key(agent_id)) or 0)
+def agent_streams(agent_ids: Iterable[int]) -> list[str]:
+    return [agent_stream(agent_id) for agent_id in sorted(set(agent_ids))]
+
+
+def workspace_streams(agent_id: int, queue_ids: Iterable[int]) -> list[str]:
+    """The streams an agent's workspace follows: their own, and each of their queues'."""
+    return [agent_stream(agent_id), *(queue_stream(queue_id) for queue_id in sorted(queue_ids))]
+
+
+def _sequence_key(stream: str) -> str:
+    return f"cc:events:{stream}:last"
+
+
+def _kept_key(stream: str) -> str:
+    return f"cc:events:{stream}:kept"
+
+
+def last_event_ids(streams: Iterable[str]) -> dict[str, int]:
+    """The id of the last event of each stream; a snapshot read after them includes them."""
+    streams = list(streams)
+    values = redis_client().mget([_sequence_key(stream) for stream in streams]) if streams else []
+    return {stream: int(value or 0) for stream, value in zip(streams, values, strict=True)}
+
+
+def events_after(stream: str, event_id: int) -> list[dict] | None:
+    """The stream's events after `event_id`, oldest first, as pages receive them; None when
+    some of them are no longer kept (the page needs a snapshot)."""
+    entries = redis_client().xrange(_kept_key(stream), min=f"({event_id}-1", max="+")
+    numbered = [(int(entry_id.split(b"-")[0]), fields[b"event"]) for entry_id, fields in entries]
+    if numbered and numbered[0][0] != event_id + 1:
+        return None
+    if not numbered and last_event_ids([stream])[stream] > event_id:
+        return None
+    return [_numbered(json.loads(event), stream, number) for number, event in numbered]
+
+
+def events_since(positions: dict[str, int]) -> list[dict] | None:
+    """Every event a page has not seen, given the last id it applied per stream, stream by
+    stream; None when some are no longer kept (the page needs a snapshot)."""
+    latest = last_event_ids(positions)
+    missed: list[dict] = []
+    for stream, seen in positions.items():
+        if latest[stream] > seen:
+            after = events_after(stream, seen)
+            if after is None:
+                return None
+            missed += after
+    return missed
 
 
 def after_commit(publish: Callable[[], None]) -> None:
@@ -48,40 +109,48 @@ def after_commit(publish: Callable[[], None]) -> None:
     transaction.on_commit(publish, robust=True)
 
 
-def publish_on_commit(agent_ids: Iterable[int], event: dict) -> None:
-    """Send `event` to each agent's pages once the current transaction commits."""
-    recipients = sorted(set(agent_ids))
-    if recipients:
-        after_commit(lambda: publish_rollback_unsafe(recipients, event))
+def publish_on_commit(streams: Iterable[str], event: dict) -> None:
+    """Send `event` on each stream once the current transaction commits."""
+    streams = list(streams)
+    if streams:
+        after_commit(lambda: publish_rollback_unsafe(streams, event))
 
 
-def publish_rollback_unsafe(agent_ids: Iterable[int], event: dict) -> None:
-    """Send `event` now, each copy with the agent's next event id."""
-    publish_all_rollback_unsafe([(agent_ids, event)])
+def publish_rollback_unsafe(streams: Iterable[str], event: dict) -> None:
+    """Send `event` on each stream now."""
+    publish_all_rollback_unsafe([(streams, event)])
 
 
-def publish_all_rollback_unsafe(batch: Iterable[tuple[Iterable[int], dict]]) -> None:
-    """Send several events now, in order, each copy with its agent's next event id: one Redis
-    round trip for all the ids and one hand-over to the publisher loop."""
-    copies = [(agent_id, event) for agent_ids, event in batch for agent_id in agent_ids]
+def publish_all_rollback_unsafe(batch: Iterable[tuple[Iterable[str], dict]]) -> None:
+    """Send several events now, in order: one Redis round trip numbers and keeps them all, one
+    hand-over to the publisher loop sends them."""
+    copies = [(stream, event) for streams, event in batch for stream in streams]
     if not copies:
         return
     pipeline = redis_client().pipeline(transaction=False)
-    for agent_id, _ in copies:
-        pipeline.incr(_counter_key(agent_id))
+    for stream, event in copies:
+        pipeline.eval(
+            _NUMBER_AND_KEEP, 2, _sequence_key(stream), _kept_key(stream),
+            json.dumps(event), KEPT_PER_STREAM,
+        )  # fmt: skip
     event_ids = pipeline.execute()
     deliver(
         [
-            (agent_id, {**event, "event_id": event_id})
-            for (agent_id, event), event_id in zip(copies, event_ids, strict=True)
+            (stream, _numbered(event, stream, event_id))
+            for (stream, event), event_id in zip(copies, event_ids, strict=True)
         ]
     )
 
 
-def deliver(copies: list[tuple[int, dict]]) -> None:
-    """Hand each agent's copy, numbered, to their group, in order."""
+def _numbered(event: dict, stream: str, event_id: int) -> dict:
+    return {**event, "stream": stream, "event_id": event_id}
+
+
+def deliver(copies: list[tuple[str, dict]]) -> None:
+    """Hand each numbered event to its stream's group, in order, serialized once."""
     messages = [
-        (agent_group(agent_id), {"type": "cc.event", "event": event}) for agent_id, event in copies
+        (stream, {"type": "cc.event", "kind": event["type"], "text": json.dumps(event)})
+        for stream, event in copies
     ]
     future = asyncio.run_coroutine_threadsafe(_group_send_all(messages), _publisher_loop())
     future.result(timeout=PUBLISH_TIMEOUT)

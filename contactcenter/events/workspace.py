@@ -12,16 +12,15 @@ from typing import Literal, TypedDict
 from contactcenter.events.schema import define
 from contactcenter.events.transport import (
     after_commit,
+    agent_stream,
+    agent_streams,
     publish_all_rollback_unsafe,
     publish_on_commit,
     publish_rollback_unsafe,
+    queue_stream,
 )
 from contactcenter.models import ActivityState, Offer, Pause, QueueMembership
-from contactcenter.selectors import (
-    activities_in_detail,
-    activity_with_offered_to,
-    queue_member_ids,
-)
+from contactcenter.selectors import activities_in_detail, activity_with_offered_to
 from contactcenter.serializers import (
     ActivityDetailSerializer,
     ActivitySerializer,
@@ -49,9 +48,10 @@ REMINDER = "reminder"
 @define(SNAPSHOT)
 class Snapshot(TypedDict):
     """The connecting page, and on resync (sent by the consumer, not published): everything
-    it shows; its `event_id` is the last id sent to the agent before it was read."""
+    it shows, and `event_ids`, the last id of each of its streams read before the rest."""
 
     type: Literal["snapshot"]
+    event_ids: dict
     server_time: str
     agent: dict
     pause: dict | None
@@ -146,30 +146,27 @@ class Reminder(TypedDict):
 
 def offer_new(offer: Offer) -> None:
     """offer.new to the agent it rings and, while the activity waits, waiting.changed (now
-    `offered_to` that agent) to the queue's members: serialized now, from the rows the routing
+    `offered_to` that agent) on the queue's stream: serialized now, from the rows the routing
     transaction holds locked (what it commits), and sent in one publish after the commit.
     Re-reading the offer's eight tables after the commit cost more than the rest of routing,
     and two publishes twice the round trips (bench/e2e_latency.py)."""
     data = OfferSerializer(offer).data
     ring = OfferNew(type=OFFER_NEW, offer=data)
+    agent = [agent_stream(offer.agent_id)]
     activity = offer.activity
     if activity.state != ActivityState.WAITING:
-        publish_on_commit([offer.agent_id], ring)
+        publish_on_commit(agent, ring)
         return
     rung = {**data["activity"], "offered_to": offer.agent.display_name}
     waiting = WaitingChanged(type=WAITING_CHANGED, activity=rung)
-    agent_id, queue_id = offer.agent_id, activity.queue_id
-    after_commit(
-        lambda: publish_all_rollback_unsafe(
-            [([agent_id], ring), (queue_member_ids(queue_id), waiting)]
-        )
-    )
+    queue = [queue_stream(activity.queue_id)]
+    after_commit(lambda: publish_all_rollback_unsafe([(agent, ring), (queue, waiting)]))
 
 
 def offer_decided(kind: str, *, offer_id: int, activity_id: int, agent_id: int) -> None:
     """offer.accepted / rejected / expired / revoked to the agent it rang."""
     event = OfferDecided(type=kind, offer_id=offer_id, activity_id=activity_id)
-    publish_on_commit([agent_id], event)
+    publish_on_commit([agent_stream(agent_id)], event)
 
 
 def activity_changed(kind: str, activity_id: int, agent_ids: list[int]) -> None:
@@ -180,22 +177,22 @@ def activity_changed(kind: str, activity_id: int, agent_ids: list[int]) -> None:
     def send() -> None:
         activity = activities_in_detail().get(pk=activity_id)
         data = ActivityDetailSerializer(activity).data
-        publish_rollback_unsafe(agent_ids, ActivityChanged(type=kind, activity=data))
+        event = ActivityChanged(type=kind, activity=data)
+        publish_rollback_unsafe(agent_streams(agent_ids), event)
 
     after_commit(send)
 
 
 def activity_closed(agent_ids: list[int], *, activity_id: int, reason: str) -> None:
     event = ActivityClosed(type=ACTIVITY_CLOSED, activity_id=activity_id, reason=reason)
-    publish_on_commit(agent_ids, event)
+    publish_on_commit(agent_streams(agent_ids), event)
 
 
 def waiting_list_changed(activity_id: int, queue_id: int) -> None:
     """waiting.changed while the activity waits in the queue, waiting.removed once it does not,
-    to every member of the queue, as it is after the commit."""
+    on the queue's stream, as it is after the commit."""
 
     def send() -> None:
-        members = queue_member_ids(queue_id)
         activity = (
             activity_with_offered_to()
             .filter(pk=activity_id, state=ActivityState.WAITING, queue_id=queue_id)
@@ -206,29 +203,29 @@ def waiting_list_changed(activity_id: int, queue_id: int) -> None:
         else:
             data = ActivitySerializer(activity).data
             event = WaitingChanged(type=WAITING_CHANGED, activity=data)
-        publish_rollback_unsafe(members, event)
+        publish_rollback_unsafe([queue_stream(queue_id)], event)
 
     after_commit(send)
 
 
 def pause_changed(agent_id: int, pause: Pause | None) -> None:
     data = PauseSerializer(pause).data if pause else None
-    publish_on_commit([agent_id], PauseChanged(type=PAUSE_CHANGED, pause=data))
+    publish_on_commit([agent_stream(agent_id)], PauseChanged(type=PAUSE_CHANGED, pause=data))
 
 
 def queues_changed(agent_id: int) -> None:
     """The agent's queues as they are now (the caller's transaction holds the change)."""
     memberships = QueueMembership.objects.filter(agent_id=agent_id).select_related("queue")
     data = MembershipSerializer(memberships, many=True).data
-    publish_on_commit([agent_id], QueuesChanged(type=QUEUES_CHANGED, queues=data))
+    publish_on_commit([agent_stream(agent_id)], QueuesChanged(type=QUEUES_CHANGED, queues=data))
 
 
 def reminder(agent_ids: list[int], *, activity_id: int, title: str, reason: str) -> None:
     event = Reminder(type=REMINDER, activity_id=activity_id, title=title, reason=reason)
-    publish_on_commit(agent_ids, event)
+    publish_on_commit(agent_streams(agent_ids), event)
 
 
 def reminder_now(agent_ids: list[int], *, activity_id: int, title: str, reason: str) -> None:
     """For callers outside a transaction (who is looking is known only after the commit)."""
     event = Reminder(type=REMINDER, activity_id=activity_id, title=title, reason=reason)
-    publish_rollback_unsafe(agent_ids, event)
+    publish_rollback_unsafe(agent_streams(agent_ids), event)

@@ -1,17 +1,19 @@
-"""What an agent's workspace would receive: a channel of our own in the agent's channel-layer
-group, so service tests can assert which agent got which real-time event. And what a Celery
-worker would be asked to run (`delays`), since no worker consumes the tests' broker.
+"""What an agent's workspace would receive: a channel of our own in the groups of the streams
+the agent's workspace follows (their own and their queues'), so service tests can assert which
+agent got which real-time event. And what a Celery worker would be asked to run (`delays`),
+since no worker consumes the tests' broker.
 
 Services publish after their transaction commits and before they return, so the events are
-already in Redis when a test reads them; the short timeout only decides when nothing more came.
+on their way when a test reads them; a short silence decides when nothing more came.
 
 Every inbox receives on one event loop of its own thread, not through `async_to_sync` (a new
-loop per call): channels-redis keeps the messages of its `new_channel` channels in one buffer
-per layer whose queues belong to the loop that first waited on them.
+loop per call): the channel layer's connections and queues belong to the loop that made them.
 """
 
 import asyncio
+import json
 import threading
+import time
 from collections.abc import Coroutine
 from functools import cache
 
@@ -19,8 +21,8 @@ import pytest
 from celery import Task
 from channels.layers import get_channel_layer
 
-from contactcenter.events import agent_group
-from contactcenter.models import Agent
+from contactcenter.events import workspace_streams
+from contactcenter.models import Agent, QueueMembership
 
 # Seconds of silence after which an inbox is read to the end.
 QUIET = 0.2
@@ -29,33 +31,42 @@ QUIET = 0.2
 class Inbox:
     """Subscribed from creation on; `events()` and `types()` return everything received so far.
 
-    Not unsubscribed at the end: the channel layer forgets group members after its group expiry,
-    and what reaches a forgotten channel is dropped after the layer's message expiry.
+    Its channel receives for the rest of the session (the pub/sub layer drops a channel whose
+    receive is cancelled), on the inboxes' loop.
     """
 
     def __init__(self, agent: Agent):
         self.layer = get_channel_layer()
         self.received: list[dict] = []
         self.channel = _run(self.layer.new_channel())
-        _run(self.layer.group_add(agent_group(agent.pk), self.channel))
+        queues = QueueMembership.objects.filter(agent=agent).values_list("queue_id", flat=True)
+        for stream in workspace_streams(agent.pk, queues):
+            _run(self.layer.group_add(stream, self.channel))
+        asyncio.run_coroutine_threadsafe(self._receive(), _loop())
 
     def events(self, type: str | None = None) -> list[dict]:
         """Every event received so far (of one type, if given), oldest first."""
-        self.received += _run(self._drain())
+        _quiet_for(QUIET, lambda: len(self.received))
         return [event for event in self.received if type is None or event["type"] == type]
 
     def types(self) -> list[str]:
         """The types of every event received so far, oldest first."""
         return [event["type"] for event in self.events()]
 
-    async def _drain(self) -> list[dict]:
-        events = []
+    async def _receive(self) -> None:
         while True:
-            try:
-                message = await asyncio.wait_for(self.layer.receive(self.channel), QUIET)
-            except TimeoutError:
-                return events
-            events.append(message["event"])
+            message = await self.layer.receive(self.channel)
+            self.received.append(json.loads(message["text"]))
+
+
+def _quiet_for(seconds: float, count) -> None:
+    """Wait until `count()` has not changed for `seconds` (10 s at the most)."""
+    give_up = time.monotonic() + 10
+    last, since = count(), time.monotonic()
+    while time.monotonic() - since < seconds and time.monotonic() < give_up:
+        time.sleep(0.02)
+        if count() != last:
+            last, since = count(), time.monotonic()
 
 
 @cache

@@ -516,7 +516,7 @@ def test_the_workspace_is_the_agents_snapshot(api, agent):
     assert response.status_code == 200
     body = response.json()
     assert body["type"] == "snapshot"
-    assert isinstance(body["event_id"], int)
+    assert all(isinstance(event_id, int) for event_id in body["event_ids"].values())
     assert body["agent"] == {
         "id": agent.id,
         "display_name": agent.display_name,

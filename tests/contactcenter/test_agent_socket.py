@@ -5,6 +5,7 @@ The consumer runs in this process: services called from a scenario go through
 Services own durable transactions and publish on commit, hence `transaction=True`.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -17,9 +18,9 @@ from django.utils import timezone
 
 from config.asgi import application
 from contactcenter import events
-from contactcenter.consumers import agent_group
 from contactcenter.models import Agent, ReminderMode
 from contactcenter.services.activities import activity_take
+from contactcenter.services.configuration import membership_add
 from contactcenter.services.offers import offer_accept
 from contactcenter.services.routing import activity_route
 from messaging.events import MESSAGE_NEW
@@ -32,6 +33,7 @@ from tests.factories import (
     IdentityFactory,
     MembershipFactory,
     ParticipantFactory,
+    PauseReasonFactory,
     QueueFactory,
     UserFactory,
 )
@@ -195,11 +197,10 @@ def test_events_for_an_agents_group_reach_that_agent_only():
         alice_socket, _ = await connect(alice)
         bob_socket, _ = await connect(bob)
         # when
-        await get_channel_layer().group_send(
-            agent_group(alice.id), {"type": "cc.event", "event": {"type": "hello", "n": 1}}
-        )
+        hello = {"type": "cc.event", "kind": "hello", "text": json.dumps({"type": "hello"})}
+        await get_channel_layer().group_send(events.agent_stream(alice.id), hello)
         # then
-        assert await alice_socket.receive_json_from() == {"type": "hello", "n": 1}
+        assert await alice_socket.receive_json_from() == {"type": "hello"}
         assert await bob_socket.receive_nothing(timeout=QUIET)
         await alice_socket.disconnect()
         await bob_socket.disconnect()
@@ -247,10 +248,11 @@ def test_a_reconnect_gets_a_fresh_snapshot_with_what_changed_while_disconnected(
         # when: the agent is rung while no page listens (within the offline grace period)
         offer = await call(activity_route)(activity_id=waiting.pk)
         socket, after = await connect(agent)
-        # then: the new snapshot shows it, and its event id tells the page it missed events
+        # then: the new snapshot shows it, and its event ids tell the page it missed events
         assert before["offers"] == []
         assert [o["id"] for o in after["offers"]] == [offer.pk]
-        assert after["event_id"] > before["event_id"]
+        stream = events.agent_stream(agent.pk)
+        assert after["event_ids"][stream] > before["event_ids"][stream]
         await socket.disconnect()
 
     run(scenario)
@@ -272,7 +274,9 @@ def test_a_resync_frame_is_answered_with_a_snapshot_of_the_state_now():
         # then
         assert snapshot["type"] == events.SNAPSHOT
         assert [o["id"] for o in snapshot["offers"]] == [offer.pk]
-        assert snapshot["event_id"] == received[-1]["event_id"]
+        assert snapshot["event_ids"] == {
+            frame["stream"]: frame["event_id"] for frame in received
+        } == {events.agent_stream(agent.pk): 1, events.queue_stream(queue.pk): 1}
         await socket.disconnect()
 
     run(scenario)
@@ -326,6 +330,7 @@ def test_offer_revoked_reaches_the_rung_agent_when_a_colleague_takes_from_the_wa
             "type": events.OFFER_REVOKED,
             "offer_id": offer.pk,
             "activity_id": waiting.pk,
+            "stream": events.agent_stream(rung.pk),
             "event_id": None,
         }
         assert types(colleague_frames) == [events.ACTIVITY_OPENED, events.WAITING_REMOVED]
@@ -395,11 +400,12 @@ def test_a_reminder_reaches_the_participant_not_viewing_the_activity_only():
     run(scenario)
 
 
-def test_event_ids_count_up_by_one_per_agent():
+def test_event_ids_count_up_by_one_per_stream():
     # given: two agents of one queue connected
     queue = QueueFactory()
     rung, colleague = online_agents_of(queue, 2)
     waiting = ActivityFactory(queue=queue)
+    mine, shared = events.agent_stream(rung.pk), events.queue_stream(queue.pk)
 
     async def scenario():
         rung_socket, rung_snapshot = await connect(rung)
@@ -407,21 +413,139 @@ def test_event_ids_count_up_by_one_per_agent():
         # when: the first is rung and accepts
         offer = await call(activity_route)(activity_id=waiting.pk)
         await call(offer_accept)(offer_id=offer.pk, agent=rung)
-        # then: each agent's events are numbered on from their own snapshot, with no gap
+        # then: each stream's events are numbered on from the snapshot, with no gap
         rung_frames = await frames(rung_socket, 5)
         colleague_frames = await frames(colleague_socket, 2)
-        assert types(rung_frames) == [
-            events.OFFER_NEW,
-            events.WAITING_CHANGED,
-            events.OFFER_ACCEPTED,
-            events.ACTIVITY_OPENED,
-            events.WAITING_REMOVED,
+        assert [(f["type"], f["stream"], f["event_id"]) for f in rung_frames] == [
+            (events.OFFER_NEW, mine, rung_snapshot["event_ids"][mine] + 1),
+            (events.WAITING_CHANGED, shared, rung_snapshot["event_ids"][shared] + 1),
+            (events.OFFER_ACCEPTED, mine, rung_snapshot["event_ids"][mine] + 2),
+            (events.ACTIVITY_OPENED, mine, rung_snapshot["event_ids"][mine] + 3),
+            (events.WAITING_REMOVED, shared, rung_snapshot["event_ids"][shared] + 2),
         ]
-        first = rung_snapshot["event_id"] + 1
-        assert [f["event_id"] for f in rung_frames] == list(range(first, first + 5))
-        first = colleague_snapshot["event_id"] + 1
-        assert [f["event_id"] for f in colleague_frames] == [first, first + 1]
+        assert [(f["stream"], f["event_id"]) for f in colleague_frames] == [
+            (shared, colleague_snapshot["event_ids"][shared] + 1),
+            (shared, colleague_snapshot["event_ids"][shared] + 2),
+        ]
         await rung_socket.disconnect()
         await colleague_socket.disconnect()
 
     run(scenario)
+
+
+# --- catching up -------------------------------------------------------------------------------
+
+
+def test_a_page_that_saw_a_gap_gets_the_missed_events_replayed_in_order():
+    # given: a connected page; the agent is rung, then the offer expires
+    queue = QueueFactory()
+    [agent] = online_agents_of(queue, 1)
+    waiting = ActivityFactory(queue=queue)
+    mine = events.agent_stream(agent.pk)
+
+    async def scenario():
+        socket, snapshot = await connect(agent)
+        await call(activity_route)(activity_id=waiting.pk)
+        live = await frames(socket, 2)
+        # when: the page says it only has what its snapshot had
+        await socket.send_json_to({"type": "replay", "event_ids": snapshot["event_ids"]})
+        # then: both streams' events again, in order, then the end of the replay
+        replayed = await frames(socket, 3)
+        assert replayed[:2] == live
+        assert replayed[2] == {"type": "replayed"}
+        assert replayed[0]["stream"] == mine
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_page_further_behind_than_what_is_kept_gets_a_snapshot(monkeypatch):
+    # given: a stream that keeps few events, and more events than that since the page's ids
+    monkeypatch.setattr(events.transport, "KEPT_PER_STREAM", 1)
+    queue = QueueFactory()
+    [agent] = online_agents_of(queue, 1)
+    pause_reason = PauseReasonFactory()
+
+    async def scenario():
+        socket, snapshot = await connect(agent)
+        for _ in range(150):  # the trimming is approximate: enough to drop some for sure
+            await call(events.publish_rollback_unsafe)(
+                [events.agent_stream(agent.pk)], {"type": events.PAUSE_CHANGED, "pause": None}
+            )
+        await frames(socket, 150)
+        # when
+        await socket.send_json_to({"type": "replay", "event_ids": snapshot["event_ids"]})
+        # then
+        answer = await socket.receive_json_from(timeout=5)
+        assert answer["type"] == events.SNAPSHOT
+        assert answer["event_ids"][events.agent_stream(agent.pk)] == snapshot["event_ids"][
+            events.agent_stream(agent.pk)
+        ] + 150
+        assert pause_reason.pk in [reason["id"] for reason in answer["pause_reasons"]]
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_ping_brings_the_events_a_page_missed_at_the_end_of_a_stream():
+    # given: the agent was rung while the page was (as far as it knows) still at its snapshot
+    queue = QueueFactory()
+    [agent] = online_agents_of(queue, 1)
+    waiting = ActivityFactory(queue=queue)
+
+    async def scenario():
+        socket, snapshot = await connect(agent)
+        await call(activity_route)(activity_id=waiting.pk)
+        live = await frames(socket, 2)
+        # when: its next ping carries the ids it has applied (none of those two, say lost)
+        await socket.send_json_to({"type": "ping", "event_ids": snapshot["event_ids"]})
+        # then
+        assert await frames(socket, 3) == [*live, {"type": "pong"}]
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_page_follows_a_queue_the_agent_joins_with_a_new_snapshot():
+    # given: a connected agent, and a queue they are not a member of with a customer waiting
+    agent = AgentFactory()
+    other = QueueFactory()
+    waiting = ActivityFactory(queue=other)
+
+    async def scenario():
+        socket, snapshot = await connect(agent)
+        assert snapshot["waiting"] == []
+        # when: a supervisor adds them to it
+        await call(membership_add)(agent=agent, queue=other)
+        # then: the queues change, and a snapshot follows with the queue's stream and waiting list
+        changed, fresh = await frames(socket, 2)
+        assert changed["type"] == events.QUEUES_CHANGED
+        assert fresh["type"] == events.SNAPSHOT
+        assert events.queue_stream(other.pk) in fresh["event_ids"]
+        assert [activity["id"] for activity in fresh["waiting"]] == [waiting.pk]
+        # and its events reach the page
+        await call(events.waiting_list_changed)(waiting.pk, other.pk)
+        [update] = await frames(socket, 1)
+        assert (update["type"], update["stream"]) == (
+            events.WAITING_CHANGED,
+            events.queue_stream(other.pk),
+        )
+        await socket.disconnect()
+
+    run(scenario)
+
+
+def test_a_queue_wide_event_is_published_once_whatever_the_queues_size(published_events):
+    # given: a queue of fifty agents, one of whom can be rung
+    queue = QueueFactory()
+    online_agents_of(queue, 1)
+    for _ in range(49):
+        MembershipFactory(queue=queue)
+    waiting = ActivityFactory(queue=queue)
+    # when
+    activity_route(activity_id=waiting.pk)
+    # then: one copy for the queue, one for the agent rung
+    assert sorted(event["type"] for event in published_events) == [
+        events.OFFER_NEW,
+        events.WAITING_CHANGED,
+    ]

@@ -107,7 +107,7 @@ def test_accepting_tells_the_agent_and_removes_the_activity_from_every_members_w
     )
 
 
-def test_each_agents_events_carry_consecutive_ids():
+def test_each_streams_events_carry_consecutive_ids():
     # given
     queue = QueueFactory()
     alice = OnlineAgentFactory(queue=queue)
@@ -115,10 +115,17 @@ def test_each_agents_events_carry_consecutive_ids():
     [alice_inbox] = inboxes(alice)
     # when
     offer_accept(offer_id=offer.pk, agent=alice)
-    # then
-    ids = [event["event_id"] for event in alice_inbox.events()]
-    assert ids == list(range(ids[0], ids[0] + 3))
-    assert events.last_event_id(alice.pk) == ids[-1]
+    # then: hers (accepted, opened) and her queue's (removed), each numbered one by one
+    ids: dict[str, list[int]] = {}
+    for event in alice_inbox.events():
+        ids.setdefault(event["stream"], []).append(event["event_id"])
+    assert {stream: len(numbers) for stream, numbers in ids.items()} == {
+        events.agent_stream(alice.pk): 2,
+        events.queue_stream(queue.pk): 1,
+    }
+    for numbers in ids.values():
+        assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    assert events.last_event_ids(ids) == {stream: numbers[-1] for stream, numbers in ids.items()}
 
 
 def test_a_second_accept_is_refused_with_409():

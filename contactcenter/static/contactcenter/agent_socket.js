@@ -6,10 +6,12 @@
  * page can say so. A 4401 close means the session ended: the page goes to the login screen.
  * Frames other than "pong" are handed to listeners as "frame" events.
  *
- * Events carry an id that grows by one per agent. The server sends a snapshot (with the last id
- * it covers) on every connect; an event whose id is not the next one means one was lost in
- * between, so the socket asks for a fresh snapshot ("resync") instead of showing a stale page.
- * Events already covered by the snapshot are dropped.
+ * Events come on streams (the agent's own, each of their queues'), each numbered by an id that
+ * grows by one per stream. The server sends a snapshot (with the last id of each stream it
+ * covers) on every connect. An event whose id is not the next one of its stream means one was
+ * lost in between: the socket asks for the missed ones ("replay") and applies them in order;
+ * the server answers with a snapshot when it no longer has them. Pings carry the ids too, so a
+ * lost last event is found within a ping. Events already applied are dropped.
  */
 const PING_INTERVAL_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
@@ -24,7 +26,8 @@ export class AgentSocket extends EventTarget {
   #retryMs = FIRST_RETRY_MS;
   #pingTimer = null;
   #pongTimer = null;
-  #lastEventId = null;
+  #applied = null; // stream -> the id of the last event applied; null until a snapshot
+  #behind = new Map(); // stream -> the highest id seen while its replay is awaited
 
   constructor({ url, loginUrl }) {
     super();
@@ -51,7 +54,7 @@ export class AgentSocket extends EventTarget {
   }
 
   #ping() {
-    this.send({ type: "ping" });
+    this.send({ type: "ping", event_ids: Object.fromEntries(this.#applied ?? []) });
     this.#pongTimer = setTimeout(() => this.#socket.close(), PONG_TIMEOUT_MS);
   }
 
@@ -61,21 +64,44 @@ export class AgentSocket extends EventTarget {
       return;
     }
     if (frame.type === "snapshot") {
-      this.#lastEventId = frame.event_id;
-    } else if (frame.event_id !== undefined) {
-      if (this.#lastEventId === null || frame.event_id <= this.#lastEventId) return;
-      if (frame.event_id !== this.#lastEventId + 1) {
-        this.#lastEventId = null;
-        this.send({ type: "resync" });
-        return;
-      }
-      this.#lastEventId = frame.event_id;
+      this.#applied = new Map(Object.entries(frame.event_ids));
+      this.#behind.clear();
+    } else if (frame.type === "replayed") {
+      this.#replayAgain();
+      return;
+    } else if (frame.stream !== undefined && !this.#inOrder(frame)) {
+      return;
     }
     this.dispatchEvent(new CustomEvent("frame", { detail: frame }));
   }
 
+  /** Whether an event is the next of its stream (then it counts as applied); on a gap the
+   * missed events are asked for. A stream followed since the snapshot starts where it is. */
+  #inOrder({ stream, event_id: id }) {
+    if (this.#applied === null) return false;
+    const last = this.#applied.get(stream);
+    if (last !== undefined && id <= last) return false;
+    if (last !== undefined && id !== last + 1) {
+      if (!this.#behind.has(stream)) this.send({ type: "replay", event_ids: { [stream]: last } });
+      this.#behind.set(stream, Math.max(id, this.#behind.get(stream) ?? 0));
+      return false;
+    }
+    this.#applied.set(stream, id);
+    return true;
+  }
+
+  /** A replay is done: streams still short of what was seen meanwhile are asked for again. */
+  #replayAgain() {
+    const short = [...this.#behind].filter(([stream, seen]) => (this.#applied?.get(stream) ?? 0) < seen);
+    this.#behind = new Map(short);
+    if (short.length) {
+      this.send({ type: "replay", event_ids: Object.fromEntries(short.map(([stream]) => [stream, this.#applied.get(stream)])) });
+    }
+  }
+
   #closed(code) {
-    this.#lastEventId = null;
+    this.#applied = null;
+    this.#behind.clear();
     clearInterval(this.#pingTimer);
     clearTimeout(this.#pongTimer);
     if (code === CLOSE_NOT_AUTHENTICATED) {

@@ -1,6 +1,7 @@
 /**
  * What the workspace shows, kept right by the websocket: a snapshot on every (re)connect, then
- * the events on top of it (see contactcenter/events.py for every type). Listeners hear
+ * the events on top of it (contactcenter/events/workspace.py and messaging/events.py define
+ * every type). Listeners hear
  * "change" with the frame that caused it; message events pass through as "message".
  */
 export class Store extends EventTarget {
