@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the project is not
@@ -70,8 +71,12 @@ MAX_OPEN_CHATS = 10_000  # pending offers count against it: never the limit here
 TARGET_P50_MS = 15.0
 TARGET_P99_MS = 60.0
 PING_EVERY = 25.0  # seconds, as the workspace page pings
-# The servers run as deployed: DEBUG off (no query log), so a secret key of the run's own.
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)}
+# The servers run as deployed: DEBUG off (no query log), so secrets of the run's own.
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+}
 TRACED_TASKS = {"messaging.tasks.webhook_event_process": "webhook"}
 
 

@@ -2,19 +2,23 @@
 
 With nothing set, the product runs on its embedded defaults: a SQLite file and a real Redis on a
 unix socket, both under var/. DEBUG is off unless asked for (`make run` asks), and with DEBUG off
-a real SECRET_KEY is required.
+a real SECRET_KEY and FIELD_ENCRYPTION_KEYS are required (README: Security).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from config.environment import (
     BASE_DIR,
     embedded_redis_socket,
     env_bool,
     env_list,
+    env_rate,
+    field_encryption_keys,
     provider_api_url,
     redis_settings,
     secret_key,
@@ -26,10 +30,22 @@ VAR_DIR = var_dir()
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = secret_key(debug=DEBUG, directory=VAR_DIR)
+# Channel accounts' credentials are encrypted with these (contactcenter/encryption.py).
+FIELD_ENCRYPTION_KEYS = field_encryption_keys(debug=DEBUG, directory=VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front append to X-Forwarded-For: login and API throttling count the
+# address the outermost one saw (config.security.client_ip). 0: the connection's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# HTTPS only, for browsers that once saw the site over HTTPS: off until a deploy opts in, as
+# it cannot be taken back before the time runs out.
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=False)
+# Django's error reports (the DEBUG page, mails to admins) hide the URLs with passwords too.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.security.ExceptionReporterFilter"
 
 # The product's own apps (supervisors get every permission of these).
 PRODUCT_APPS = ["contactcenter", "messaging", "crm", "tickets", "knowledgebase", "cobrowse"]
@@ -52,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     *PRODUCT_APPS,
     *(["simulator"] if SIMULATOR_ENABLED else []),
 ]
@@ -59,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.static_files.StaticFilesMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,7 +94,8 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The shell's overrides of other packages' templates (the API docs' page).
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -193,6 +214,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, on the login page and the admin's): after LOGIN_FAILURE_LIMIT
+# failed sign-ins in a row for one username from one address, that username is locked out at
+# that address for LOGIN_LOCKOUT_MINUTES (even the right password is refused), and the login
+# page says so (config.security.login_locked_out). A success forgets the failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts LOGIN_LOCKOUT_MINUTES from the last failure before it, as the page says;
+# tries during it are refused without being counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.security.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what it is for; successes cost no write
+AXES_VERBOSE = False  # no banner in the log of every process that starts
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workspace"
 LOGOUT_REDIRECT_URL = "login"
@@ -234,6 +275,17 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per user (a session or an integrator's token) and per address for anonymous calls; far
+    # above what an agent's pages or a well-behaved integration do, kept in the Redis cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "contactcenter.rest.AnonRateThrottle",
+        "contactcenter.rest.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_rate("API_THROTTLE_USER", "600/min"),
+        "anon": env_rate("API_THROTTLE_ANON", "60/min"),
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "contactcenter.rest.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -244,6 +296,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# Content-Security-Policy (django-csp) on every page: scripts and styles from this site, or
+# inline with the page's nonce (the import map, the API docs' style); no inline style
+# attributes (htmx's own indicator styles are off, see base.html). Images may be data: URLs
+# (the favicon, the admin's and the API docs' icons); the iframe widget shows whatever page a
+# supervisor set; connections go to this site and its websocket (added per request by
+# config.security.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF, "https:", "http:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 LOGGING = {

@@ -1,9 +1,12 @@
-"""The REST API's frame: one error shape and one pagination for every endpoint."""
+"""The REST API's frame: one error shape, one pagination and one throttling for every endpoint."""
 
+import logging
+
+import redis
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -11,11 +14,33 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from contactcenter.exceptions import ApplicationError
 
+logger = logging.getLogger(__name__)
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class _FailOpen:
+    """A throttle keeps its counts in the Redis cache. With Redis down the call goes through
+    (logged): an agent's action is answered as done without Redis, and must stay so."""
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except redis.RedisError:
+            logger.warning("API throttling skipped: Redis is unreachable", exc_info=True)
+            return True
+
+
+class UserRateThrottle(_FailOpen, throttling.UserRateThrottle):
+    """Per user, however authenticated (an agent's session, an integrator's token)."""
+
+
+class AnonRateThrottle(_FailOpen, throttling.AnonRateThrottle):
+    """Per address, for calls without credentials."""
 
 
 def _as_api_exception(exc: Exception) -> Exception:

@@ -1,12 +1,22 @@
 """The customer page (/simulator/) with its JSON endpoints, and the control API that tests and
-scripts use to inject failures, reset, and read what the simulator recorded."""
+scripts use to inject failures, reset, and read what the simulator recorded.
+
+They act on real channel accounts (a customer's message reaches an agent; a reset forgets what
+the simulator recorded): staff only, and every write with the page's CSRF token, as any other
+form of the product. The fake provider APIs (provider_views) are not here: our connectors call
+them server to server with the provider's token, as the providers' own APIs are called.
+"""
 
 import json
+from collections.abc import Callable
+from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contactcenter.exceptions import ApplicationError
@@ -26,6 +36,22 @@ DEFAULT_CUSTOMER_IDS = {
 DEFAULT_CUSTOMER_NAME = "Sheena Nelson"
 
 
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A visitor is sent to sign in (and back); a signed-in user who is not staff is refused,
+    rather than sent to a login page that would send them straight back."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied("The provider simulator is for staff only.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@staff_only
 @require_GET
 @ensure_csrf_cookie
 def customer_page(request: HttpRequest) -> HttpResponse:
@@ -40,6 +66,7 @@ def customer_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@staff_only
 @require_POST
 def customer_message(request: HttpRequest) -> JsonResponse:
     """The customer writes (multipart: account, customer_id, name, text, picture)."""
@@ -61,6 +88,7 @@ def customer_message(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"id": f"in-{webhook.pk}"}, status=201)
 
 
+@staff_only
 @require_GET
 @never_cache
 def customer_conversation(request: HttpRequest) -> JsonResponse:
@@ -70,6 +98,7 @@ def customer_conversation(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"messages": messages})
 
 
+@staff_only
 @require_POST
 def customer_read(request: HttpRequest) -> JsonResponse:
     """The page showed the customer our replies (up to `up_to`, the last one's number): the
@@ -88,7 +117,7 @@ def _account(params) -> ChannelAccount:
     )
 
 
-@csrf_exempt
+@staff_only
 @require_http_methods(["GET", "POST", "DELETE"])
 def control_failures(request: HttpRequest) -> JsonResponse:
     """GET: the rules still pending. POST (JSON): add one; see `failure_add`, with `account`
@@ -138,7 +167,7 @@ def _failure_json(rule: SimulatorFailure) -> dict:
     }
 
 
-@csrf_exempt
+@staff_only
 @require_POST
 def control_reset(request: HttpRequest) -> JsonResponse:
     """Forget the rules, recorded calls, webhooks and files."""
@@ -146,6 +175,7 @@ def control_reset(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"reset": True})
 
 
+@staff_only
 @require_GET
 @never_cache
 def control_calls(request: HttpRequest) -> JsonResponse:
@@ -176,6 +206,7 @@ def _call_json(call: SimulatorCall) -> dict:
     }
 
 
+@staff_only
 @require_GET
 @never_cache
 def control_webhooks(request: HttpRequest) -> JsonResponse:

@@ -1,5 +1,6 @@
-"""Session-wide services for the suite: a real Redis, and the settings that point at it; and
-the check that every event a test publishes matches its definition."""
+"""Session-wide services for the suite: a real Redis, and the settings that point at it; the
+check that every event a test publishes matches its definition; no API throttling carried from
+one test to the next."""
 
 import os
 from collections.abc import Iterator
@@ -39,6 +40,20 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         celery_url = redis_settings(server.url)["CELERY_BROKER_URL"]
         celery_app.conf.update(broker_url=celery_url)
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def redis_client(redis_url: str) -> redis.Redis:
+    return redis.Redis.from_url(redis_url)
+
+
+@pytest.fixture(autouse=True)
+def _api_throttles_forgotten(redis_client: redis.Redis) -> None:
+    """DRF's throttles keep each caller's recent requests in the suite's Redis, under keys that
+    the next test shares (user ids that rows reuse, 127.0.0.1): each test starts with none, so
+    that no test is throttled for what the tests before it did."""
+    for key in redis_client.scan_iter(match="*throttle_*"):
+        redis_client.delete(key)
 
 
 @pytest.fixture(autouse=True)

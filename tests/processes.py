@@ -2,13 +2,19 @@
 
 import os
 
-STRONG_SECRET = "k" * 20 + "Q7v" * 10
+STRONG_SECRET = "k7Q-vZ2p_" * 6
+STRONG_FIELD_KEY = "0C2ubKSB0mYzNchfjp4zBKe1G4m_pPJ_t8aOWcJsq3I="
+# What a production deploy must set besides DEBUG=0.
+PRODUCTION_SECRETS = {"SECRET_KEY": STRONG_SECRET, "FIELD_ENCRYPTION_KEYS": STRONG_FIELD_KEY}
 
 
 def product_environ(tmp_path, **env) -> dict[str, str]:
-    """This environment, less DEBUG and SECRET_KEY, with the product's settings and var/ here."""
+    """This environment, less DEBUG and the secrets, with the product's settings and var/
+    here."""
     environ = {
-        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}
     }
     return environ | {
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -3,6 +3,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
+from contactcenter.encryption import EncryptedTextField
 from contactcenter.models import Queue
 from contactcenter.models.base import BaseModel
 
@@ -41,14 +42,15 @@ class ChannelAccount(BaseModel):
         blank=True,
         help_text="WhatsApp phone number id, Facebook Page id or Instagram account id.",
     )
-    access_token = models.TextField(blank=True, help_text="Graph API token (Meta providers).")
-    app_secret = models.CharField(
+    # Credentials: encrypted in the database (FIELD_ENCRYPTION_KEYS), never shown back.
+    access_token = EncryptedTextField(blank=True, help_text="Graph API token (Meta providers).")
+    app_secret = EncryptedTextField(
         max_length=128, blank=True, help_text="Signs Meta's webhooks (X-Hub-Signature-256)."
     )
-    verify_token = models.CharField(
+    verify_token = EncryptedTextField(
         max_length=128, blank=True, help_text="Meta's webhook verification handshake."
     )
-    viber_auth_token = models.CharField(
+    viber_auth_token = EncryptedTextField(
         max_length=128,
         blank=True,
         help_text="Viber bot token: authenticates calls, signs webhooks.",

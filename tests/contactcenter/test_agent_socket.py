@@ -274,9 +274,11 @@ def test_a_resync_frame_is_answered_with_a_snapshot_of_the_state_now():
         # then
         assert snapshot["type"] == events.SNAPSHOT
         assert [o["id"] for o in snapshot["offers"]] == [offer.pk]
-        assert snapshot["event_ids"] == {
-            frame["stream"]: frame["event_id"] for frame in received
-        } == {events.agent_stream(agent.pk): 1, events.queue_stream(queue.pk): 1}
+        assert (
+            snapshot["event_ids"]
+            == {frame["stream"]: frame["event_id"] for frame in received}
+            == {events.agent_stream(agent.pk): 1, events.queue_stream(queue.pk): 1}
+        )
         await socket.disconnect()
 
     run(scenario)
@@ -478,9 +480,10 @@ def test_a_page_further_behind_than_what_is_kept_gets_a_snapshot(monkeypatch):
         # then
         answer = await socket.receive_json_from(timeout=5)
         assert answer["type"] == events.SNAPSHOT
-        assert answer["event_ids"][events.agent_stream(agent.pk)] == snapshot["event_ids"][
-            events.agent_stream(agent.pk)
-        ] + 150
+        assert (
+            answer["event_ids"][events.agent_stream(agent.pk)]
+            == snapshot["event_ids"][events.agent_stream(agent.pk)] + 150
+        )
         assert pause_reason.pk in [reason["id"] for reason in answer["pause_reasons"]]
         await socket.disconnect()
 

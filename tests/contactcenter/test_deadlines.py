@@ -23,7 +23,7 @@ from contactcenter.services.routing import activity_route
 from tests.contactcenter.test_agent_socket import call, connect, online_agents_of, run
 from tests.e2e import servers
 from tests.factories import ActivityFactory, OfferFactory, QueueFactory
-from tests.processes import STRONG_SECRET, product_environ
+from tests.processes import PRODUCTION_SECRETS, product_environ
 from tests.waiting import wait_for
 from tests.workers import celery_worker
 
@@ -44,9 +44,9 @@ def beat(django_db_setup, redis_url, tmp_path_factory) -> Iterator[None]:
     log = directory / "beat.log"
     environ = product_environ(
         directory,
-        SECRET_KEY=STRONG_SECRET,
         REDIS_URL=redis_url,
         DATABASE_URL=servers.test_database_url(),
+        **PRODUCTION_SECRETS,
     )
     with log.open("a") as output:
         process = subprocess.Popen(

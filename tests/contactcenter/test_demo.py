@@ -6,7 +6,7 @@ import sys
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from config.environment import BASE_DIR
 from contactcenter.models import Agent, PauseReason, Queue, QueueMembership, QueueWidget, Status
@@ -50,7 +50,8 @@ def test_the_printed_logins_work(capsys):
     printed = capsys.readouterr().out
     logins = [line.split()[1:] for line in printed.splitlines() if line.startswith("  ")]
     assert [username for username, _ in logins] == ["supervisor", "alice", "bob", "carol"]
-    assert all(authenticate(username=u, password=p) for u, p in logins)
+    login_page = RequestFactory().post("/login/")  # what the login form authenticates with
+    assert all(authenticate(login_page, username=u, password=p) for u, p in logins)
 
 
 @override_settings(DEBUG=True)

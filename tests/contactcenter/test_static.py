@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 
-from tests.processes import STRONG_SECRET, product_environ
+from tests.processes import PRODUCTION_SECRETS, product_environ
 
 
 def test_collectstatic_for_production_hashes_every_file_the_pages_import(tmp_path):
@@ -13,7 +13,7 @@ def test_collectstatic_for_production_hashes_every_file_the_pages_import(tmp_pat
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         env=product_environ(
-            tmp_path, DEBUG="0", SECRET_KEY=STRONG_SECRET, STATIC_ROOT=str(tmp_path / "static")
+            tmp_path, DEBUG="0", STATIC_ROOT=str(tmp_path / "static"), **PRODUCTION_SECRETS
         ),
         capture_output=True,
         text=True,

@@ -19,6 +19,7 @@ from tests.e2e.workspace import (
     composer,
     customer_writes,
     notification,
+    open_simulator,
     tab,
 )
 from tests.factories import (
@@ -60,7 +61,7 @@ def test_a_customer_writes_the_agent_accepts_chats_and_closes(
     greeting = "Hello {customer.first_name}, this is {agent.first_name}."
     TemplateFactory(name="Greeting", text=greeting, whatsapp_name="")
     alice = agent_browser(browser, worker, "alice")
-    page.goto(f"{worker}/simulator/")
+    open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
     page.get_by_label("Name").fill("Jana Dvořák")
     # when: the customer writes, markup included
@@ -200,7 +201,7 @@ def test_invite_then_transfer_between_two_agents_and_the_customer_sees_who_joins
     agent_in(sales, "alice", "Alice Novak")
     agent_in(sales, "bob", "Bob Horvat")
     alice = agent_browser(browser, worker, "alice")
-    page.goto(f"{worker}/simulator/")
+    open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
     page.get_by_label("Name").fill("Jana Dvořák")
     page.get_by_label("Message").fill("I need an expert")
@@ -358,6 +359,6 @@ def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(
     picker.get_by_role("button", name="Send template").click()
     # then: it goes out as WhatsApp's template message, seen on the customer's phone
     expect(chat(alice).locator(".msg--out")).to_contain_text("Jana · #1234")
-    page.goto(f"{worker}/simulator/")
+    open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
     expect(page.locator(".bubble--agent")).to_contain_text("follow_up", timeout=SLOW)

@@ -11,7 +11,14 @@ from playwright.sync_api import expect
 from contactcenter.models import Activity, ActivityState, QueueWidget
 from crm.models import Contact
 from messaging.models import Direction, Message
-from tests.e2e.workspace import agent_browser, chat, customer_writes, notification, tab
+from tests.e2e.workspace import (
+    agent_browser,
+    chat,
+    customer_writes,
+    notification,
+    open_simulator,
+    tab,
+)
 from tests.factories import (
     AccountFactory,
     AgentFactory,
@@ -168,7 +175,7 @@ def test_send_and_close_from_the_panel_button_needs_a_status(worker, browser, pa
     expect(alice.get_by_text("the activity is closed")).to_be_visible()
     activity = Activity.objects.get()
     assert (activity.state, activity.status.name) == (ActivityState.CLOSED, "Resolved")
-    page.goto(f"{worker}/simulator/")
+    open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
     page.get_by_label("Customer id").fill("420777123456")
     page.get_by_label("Customer id").press("Tab")

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from messaging.models import DeliveryStatus, Direction, Message
 from messaging.services.outbound import message_send
+from tests.e2e.workspace import open_simulator
 from tests.factories import ChannelAccountFactory
 from tests.messaging.helpers import customer
 from tests.waiting import wait_for
@@ -21,7 +22,7 @@ def test_the_customer_writes_and_sees_the_agents_reply_and_markup_stays_text(
     # given: a Messenger page whose customer already talks to an agent
     account = ChannelAccountFactory(messenger=True, name="Shop page")
     activity = customer(channel_account=account, provider_user_id=PAGE_DEFAULT_PSID)
-    page.goto(f"{worker}/simulator/")
+    open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="Facebook Messenger · Shop page")
     expect(page.get_by_label("Customer id")).to_have_value(PAGE_DEFAULT_PSID)
     # when: they type markup and press Enter

@@ -5,7 +5,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from messaging.models import ChannelAccount
 from simulator.customers import customer_message_send
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SupervisorFactory
 
 VIEWPORT = {"width": 1400, "height": 900}
 WHATSAPP_CUSTOMER = "16505551234"
@@ -16,6 +16,16 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def open_simulator(page: Page, base_url: str) -> None:
+    """The simulator's customer page, signed in as it requires: as staff."""
+    staff = SupervisorFactory()
+    page.goto(f"{base_url}/login/?next=/simulator/")
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Provider simulator")).to_be_visible()
 
 
 def agent_browser(browser: Browser, base_url: str, username: str) -> Page:

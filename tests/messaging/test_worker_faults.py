@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from celery import Celery
+from django.conf import settings
 
 from config.embedded_redis import EmbeddedRedis
 from config.environment import BASE_DIR, celery_redis_url
@@ -55,6 +56,8 @@ def worker(tmp_path, redis, provider) -> Iterator[subprocess.Popen]:
     environ = product_environ(
         tmp_path,
         SECRET_KEY=STRONG_SECRET,
+        # The keys this process encrypted the channel account's token with.
+        FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
         REDIS_URL=redis.url,
         DATABASE_URL=servers.test_database_url(),
         WHATSAPP_API_URL=provider.url,
@@ -81,7 +84,7 @@ def worker(tmp_path, redis, provider) -> Iterator[subprocess.Popen]:
 def ready(worker: subprocess.Popen, *, times: int) -> None:
     """Wait until the worker has come up `times` times in all."""
     wait_for(
-        lambda: worker.log.read_text().count(" ready.") >= times or worker.poll() is not None, 60
+        lambda: worker.log.read_text().count(" ready.") >= times or worker.poll() is not None, 30
     )
     assert worker.poll() is None, worker.log.read_text()
 
@@ -116,7 +119,7 @@ def test_a_worker_rides_out_a_redis_restart_during_a_send(redis, provider, worke
     # then: the worker still takes the next send
     [second] = message_send(activity=activity, author=activity.owner, text="second")
     deliver(redis, second)
-    wait_for(lambda: Message.objects.get(pk=second.pk).status == DeliveryStatus.SENT, 60)
+    wait_for(lambda: Message.objects.get(pk=second.pk).status == DeliveryStatus.SENT, 30)
     assert worker.poll() is None, worker.log.read_text()
 
 
@@ -131,7 +134,7 @@ def test_a_killed_worker_is_started_again_and_takes_the_next_send(redis, provide
     [message] = message_send(activity=activity, author=activity.owner, text="after")
     deliver(redis, message)
     # then
-    wait_for(lambda: Message.objects.get(pk=message.pk).status == DeliveryStatus.SENT, 60)
+    wait_for(lambda: Message.objects.get(pk=message.pk).status == DeliveryStatus.SENT, 30)
     assert len(worker_pids(worker)) == 2
 
 

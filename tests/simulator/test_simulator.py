@@ -33,9 +33,9 @@ from simulator.models import SimulatedEvent, SimulatorCall, SimulatorFailure, Si
 from simulator.payloads import signature_headers
 from simulator.services import failure_add, failures_reset
 from tests.e2e.servers import daphne, free_port, use_simulator_at
-from tests.factories import ChannelAccountFactory, IdentityFactory
+from tests.factories import PASSWORD, ChannelAccountFactory, IdentityFactory, SupervisorFactory
 from tests.messaging.helpers import customer, process_kept_deliveries
-from tests.processes import STRONG_SECRET, product_environ
+from tests.processes import PRODUCTION_SECRETS, product_environ
 from tests.waiting import wait_for
 from tests.workers import celery_worker
 
@@ -162,7 +162,7 @@ def test_the_accepted_answers_have_the_providers_shapes(simulator):
 
 
 @pytest.mark.django_db
-def test_a_whatsapp_template_send_is_accepted_with_its_message_status(simulator):
+def test_a_whatsapp_template_send_is_accepted_with_its_message_status(simulator, staff_client):
     account = account_of("whatsapp")
     identity = IdentityFactory.build(channel_account=account, provider_user_id="16505551234")
     content = OutboundContent(
@@ -171,9 +171,9 @@ def test_a_whatsapp_template_send_is_accepted_with_its_message_status(simulator)
     request = connector_for("whatsapp").build_send(account, identity, content)
     answer = http.request("POST", request.url, json=request.json, headers=request.headers).json()
     assert answer["messages"][0]["message_status"] == "accepted"
-    conversation = simulator.get(
+    conversation = staff_client.get(
         "/simulator/customer/conversation",
-        params={"account": account.pk, "customer_id": "16505551234"},
+        {"account": account.pk, "customer_id": "16505551234"},
     ).json()["messages"]
     assert [item["text"] for item in conversation] == ["[Template order_update] John"]
 
@@ -372,16 +372,16 @@ def test_a_late_failure_is_only_for_whatsapp():
 
 
 @pytest.mark.django_db
-def test_the_control_endpoint_adds_lists_and_resets_failures(client):
+def test_the_control_endpoint_adds_lists_and_resets_failures(staff_client):
     # given
     account = account_of("viber")
     spec = {"provider": "viber", "account": account.pk, "times": 3, "code": 12}
     # when
-    added = client.post(
+    added = staff_client.post(
         "/simulator/control/failures", json.dumps(spec), content_type="application/json"
     )
-    listed = client.get("/simulator/control/failures").json()["failures"]
-    deleted = client.delete("/simulator/control/failures").json()
+    listed = staff_client.get("/simulator/control/failures").json()["failures"]
+    deleted = staff_client.delete("/simulator/control/failures").json()
     # then
     assert added.status_code == 201
     assert added.json()["body"]["status"] == 12
@@ -391,8 +391,8 @@ def test_the_control_endpoint_adds_lists_and_resets_failures(client):
 
 
 @pytest.mark.django_db
-def test_the_control_endpoint_explains_a_failure_it_cannot_make(client):
-    response = client.post(
+def test_the_control_endpoint_explains_a_failure_it_cannot_make(staff_client):
+    response = staff_client.post(
         "/simulator/control/failures",
         json.dumps({"provider": "whatsapp"}),
         content_type="application/json",
@@ -402,20 +402,20 @@ def test_the_control_endpoint_explains_a_failure_it_cannot_make(client):
 
 
 @pytest.mark.django_db
-def test_reset_forgets_calls_webhooks_and_rules(client, simulator):
+def test_reset_forgets_calls_webhooks_and_rules(staff_client, simulator):
     connector_send(account_of("whatsapp"))
     failure_add(provider="viber", code=6)
-    assert client.post("/simulator/control/reset").json() == {"reset": True}
+    assert staff_client.post("/simulator/control/reset").json() == {"reset": True}
     assert not SimulatorCall.objects.exists()
     assert not SimulatorWebhook.objects.exists()
     assert failures_reset() == 0
 
 
 @pytest.mark.django_db
-def test_the_calls_endpoint_lists_what_was_recorded(client, simulator):
+def test_the_calls_endpoint_lists_what_was_recorded(staff_client, simulator):
     account = account_of("instagram")
     connector_send(account)
-    calls = client.get(f"/simulator/control/calls?account={account.pk}").json()["calls"]
+    calls = staff_client.get(f"/simulator/control/calls?account={account.pk}").json()["calls"]
     assert [(c["provider"], c["method"], c["status"]) for c in calls] == [
         ("instagram", "POST", 200)
     ]
@@ -536,21 +536,21 @@ def test_a_whatsapp_customer_id_must_be_a_phone_number():
 
 
 @pytest.mark.django_db
-def test_the_customer_page_lists_the_active_accounts(client):
+def test_the_customer_page_lists_the_active_accounts(staff_client):
     account_of("viber", name="Bot")
     account_of("whatsapp", name="Gone", is_active=False)
-    page = client.get("/simulator/")
+    page = staff_client.get("/simulator/")
     assert page.status_code == 200
     assert b"Bot" in page.content
     assert b"Gone" not in page.content
 
 
 @pytest.mark.django_db
-def test_the_page_endpoint_sends_a_message_and_the_conversation_shows_it(client):
+def test_the_page_endpoint_sends_a_message_and_the_conversation_shows_it(staff_client):
     account = account_of("messenger")
     form = {"account": account.pk, "customer_id": "6483920175562104", "text": "<b>hi</b>"}
-    sent = client.post("/simulator/customer/messages", form)
-    conversation = client.get(
+    sent = staff_client.post("/simulator/customer/messages", form)
+    conversation = staff_client.get(
         "/simulator/customer/conversation",
         {"account": account.pk, "customer_id": "6483920175562104"},
     ).json()
@@ -606,7 +606,7 @@ def test_the_simulator_is_served_in_development_only(tmp_path, debug, expected):
     result = subprocess.run(
         [sys.executable, "-c", RESOLVE_SIMULATOR],
         env=product_environ(
-            tmp_path, DEBUG=debug, SECRET_KEY=STRONG_SECRET, SITE_URL="http://cc.example"
+            tmp_path, DEBUG=debug, SITE_URL="http://cc.example", **PRODUCTION_SECRETS
         ),
         capture_output=True,
         text=True,
@@ -657,8 +657,13 @@ def inbound(account: ChannelAccount) -> Message | None:
 
 
 def page_session(site: str) -> httpx.Client:
-    """A browser-like session on the customer page: its CSRF cookie, sent back as a header."""
+    """A browser-like session on the customer page, signed in as staff (the simulator is theirs
+    only): its CSRF cookie, sent back as a header."""
     session = httpx.Client(base_url=site, timeout=10)
+    session.get("/login/").raise_for_status()
+    credentials = {"username": SupervisorFactory().username, "password": PASSWORD}
+    headers = {"X-CSRFToken": session.cookies["csrftoken"]}
+    assert session.post("/login/", data=credentials, headers=headers).status_code == 302
     session.get("/simulator/").raise_for_status()
     session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
     return session
@@ -714,12 +719,13 @@ def test_over_http_429_twice_is_retried_until_the_send_goes_through(live):
     account = account_of("whatsapp")
     activity = activity_on(account)
     spec = {"provider": "whatsapp", "times": 2, "status": 429}
-    assert httpx.post(f"{live}/simulator/control/failures", json=spec).status_code == 201
+    staff = page_session(live)
+    assert staff.post("/simulator/control/failures", json=spec).status_code == 201
     # when
     [reply] = message_send(activity=activity, author=activity.owner, text="Retry me")
     # then
     wait_for(lambda: status_of(reply, DeliveryStatus.DELIVERED), timeout=30)
-    calls = httpx.get(f"{live}/simulator/control/calls", params={"account": account.pk}).json()
+    calls = staff.get("/simulator/control/calls", params={"account": account.pk}).json()
     assert [call["status"] for call in calls["calls"]] == [429, 429, 200]
 
 

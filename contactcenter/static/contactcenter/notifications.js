@@ -84,14 +84,18 @@ export class Notifications extends EventTarget {
       }
     };
     const elapsed = Math.max(0, msSince(offer.created_at) / 1000);
+    // Set through the style object: a style attribute is inline style, which the page's
+    // Content-Security-Policy refuses.
+    const bar = h("span");
+    bar.style.animationDuration = `${offer.timeout_seconds}s`;
+    bar.style.animationDelay = `-${elapsed}s`;
     const card = h(
       "article",
       { class: "notification", "aria-label": `Notification: ${activity.customer}`, "data-offer-id": offer.id },
       h("header", { class: "notification__grip", title: "Drag to move" },
         h("span", { class: "notification__kind" }, KIND_TEXT[offer.kind](offer)),
         h("span", { class: "notification__countdown", "data-until": offer.deadline, title: "Time left to answer" })),
-      h("div", { class: "notification__bar" },
-        h("span", { style: `animation-duration: ${offer.timeout_seconds}s; animation-delay: -${elapsed}s` })),
+      h("div", { class: "notification__bar" }, bar),
       h("p", { class: "notification__customer" }, ...this.#who(activity),
         activity.provider ? h("span", { class: `channel channel--${activity.provider}` }, CHANNEL_NAMES[activity.provider]) : null),
       h("dl", { class: "notification__facts" },
