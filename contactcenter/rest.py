@@ -1,9 +1,10 @@
-"""The REST API's frame: one error shape and one pagination for every endpoint."""
+"""The REST API's frame: one error shape, one pagination and one JSON parser for every endpoint
+(`contactcenter.openapi` describes the errors in the schema)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, pagination
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, pagination, parsers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -51,3 +52,22 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         response.data = {"detail": str(exc.detail), "code": exc.get_codes()}
     return response
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing JSON nested too deep to decode as it refuses any other bad
+    JSON (400 `parse_error`). Python's decoder gives up on deep nesting with a RecursionError,
+    which DRF lets through as a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
+
+
+def not_found_response() -> JsonResponse:
+    """404 in the error frame, for an API URL that no route matches (`config.urls` answers
+    those with it rather than with Django's HTML page)."""
+    exc = exceptions.NotFound()
+    return JsonResponse({"detail": str(exc.detail), "code": exc.get_codes()}, status=404)
