@@ -119,9 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     # Under ASGI every request runs in a thread of its own, so persistent connections would
-    # pile up; a pool hands each request a ready connection and takes it back.
+    # pile up; a pool hands each request a ready connection and takes it back. With the
+    # database unreachable, a connection attempt and a wait for the pool give up after
+    # DATABASE_CONNECT_TIMEOUT seconds (libpq would wait for ever, psycopg's pool 30 s), so
+    # /healthz and the webhooks answer 503 at once and the provider retries.
+    _connect_timeout = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10"))}
+        "connect_timeout": _connect_timeout,
+        "pool": {
+            "min_size": 2,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
+            "timeout": _connect_timeout,
+        },
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -269,12 +278,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "contactcenter.rest.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "contactcenter.rest.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "contactcenter.openapi.AutoSchema",
     # Per user (a session or an integrator's token) and per address for anonymous calls; far
     # above what an agent's pages or a well-behaved integration do, kept in the Redis cache.
     "DEFAULT_THROTTLE_CLASSES": [

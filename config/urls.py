@@ -4,10 +4,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
+from contactcenter import rest
 
 # Every app's API under /api/v1/, in this order (the first route that matches answers).
 API_URLS = ["contactcenter.api_urls", "messaging.api_urls", "crm.api_urls", "tickets.api_urls"]
@@ -35,3 +38,14 @@ urlpatterns = [
     ),
     *([path("simulator/", include("simulator.urls"))] if settings.SIMULATOR_ENABLED else []),
 ]
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL nothing answers: the API's error frame under /api/ (an integrator's client reads
+    JSON), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return rest.not_found_response()
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = page_not_found

@@ -355,17 +355,25 @@ class PauseAdmin(ServiceActionsMixin, ReadOnlyMixin, admin.ModelAdmin):
         self.pauses_end(request, list({pause.agent for pause in open_pauses}))
 
 
-class ParticipantInline(ReadOnlyMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """Rows shown on their parent's page, never edited there. Every field listed is read-only,
+    so the list may name fields no form can hold (timestamps such as `created_at`)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class ParticipantInline(ReadOnlyInline):
     model = Participant
     fields = ["agent", "role", "joined_at", "left_at"]
 
 
-class OfferInline(ReadOnlyMixin, admin.TabularInline):
+class OfferInline(ReadOnlyInline):
     model = Offer
     fields = ["agent", "kind", "outcome", "created_at", "deadline", "decided_at"]
 
 
-class ActivityEventInline(ReadOnlyMixin, admin.TabularInline):
+class ActivityEventInline(ReadOnlyInline):
     model = ActivityEvent
     fields = ["created_at", "kind", "actor", "agent", "data"]
 

@@ -86,9 +86,11 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
 
     @classmethod
     async def decode_json(cls, text_data: str):
+        """The frame, or None for text that is no JSON, or JSON nested too deep to decode
+        (Python's decoder gives up on that with a RecursionError)."""
         try:
             return json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     async def receive_json(self, content, **kwargs) -> None:

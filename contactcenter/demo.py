@@ -144,13 +144,19 @@ def _queue(spec: dict, statuses: dict[str, Status]) -> Queue:
     return queue
 
 
-def _supervisor() -> Login:
+def supervisors_group() -> Group:
+    """The supervisors' group, made or brought up to date: they manage everything of the
+    product's own apps, and the users who are agents."""
     group, _ = Group.objects.get_or_create(name=SUPERVISOR_GROUP)
-    # Supervisors manage everything of the product's own apps, and the users who are agents.
     group.permissions.set(
         Permission.objects.filter(content_type__app_label__in=settings.PRODUCT_APPS)
         | Permission.objects.filter(content_type__app_label="auth", content_type__model="user")
     )
+    return group
+
+
+def _supervisor() -> Login:
+    group = supervisors_group()
     username = "supervisor"
     user_model = get_user_model()
     if not user_model.objects.filter(username=username).exists():

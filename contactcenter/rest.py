@@ -1,12 +1,13 @@
-"""The REST API's frame: one error shape, one pagination and one throttling for every endpoint."""
+"""The REST API's frame: one error shape, one pagination, one JSON parser and one throttling for
+every endpoint (`contactcenter.openapi` describes the errors in the schema)."""
 
 import logging
 
 import redis
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, pagination, throttling
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, pagination, parsers, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -76,3 +77,22 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         response.data = {"detail": str(exc.detail), "code": exc.get_codes()}
     return response
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing JSON nested too deep to decode as it refuses any other bad
+    JSON (400 `parse_error`). Python's decoder gives up on deep nesting with a RecursionError,
+    which DRF lets through as a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
+
+
+def not_found_response() -> JsonResponse:
+    """404 in the error frame, for an API URL that no route matches (`config.urls` answers
+    those with it rather than with Django's HTML page)."""
+    exc = exceptions.NotFound()
+    return JsonResponse({"detail": str(exc.detail), "code": exc.get_codes()}, status=404)

@@ -154,7 +154,7 @@ class ActivityContactApi(AgentApi):
                               contact_id=serializer.validated_data["contact"])  # fmt: skip
         return Response(self.activity_data(activity_id))
 
-    @extend_schema(responses=ActivityDetailSerializer)
+    @extend_schema(responses={200: ActivityDetailSerializer})  # a DELETE, yet not a 204
     def delete(self, request: Request, activity_id: int) -> Response:
         activity_unpair(activity_id=activity_id, agent=self.agent)
         return Response(self.activity_data(activity_id))

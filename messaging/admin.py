@@ -8,7 +8,7 @@ audit records), so they are shown read-only.
 from django import forms
 from django.contrib import admin
 
-from contactcenter.admin import ReadOnlyMixin
+from contactcenter.admin import ReadOnlyInline, ReadOnlyMixin
 from messaging.models import (
     Attachment,
     ChannelAccount,
@@ -86,7 +86,7 @@ class ExternalIdentityAdmin(admin.ModelAdmin):
     readonly_fields = ["last_inbound_at", "viber_subscription"]  # what the customer last did
 
 
-class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
     fields = ["kind", "filename", "content_type", "size", "caption", "transfer", "transfer_error"]
 

@@ -277,7 +277,7 @@ class AttachmentDownloadApi(APIView):
     """A stored file of a message, for users who may see its activity: always a download,
     sandboxed, so that nothing a customer sent runs on our origin."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})  # the file's own type
     def get(self, request: Request, attachment_id: int) -> FileResponse:
         attachment = attachment_get(user=request.user, attachment_id=attachment_id)
         return file_response(attachment, download=True)

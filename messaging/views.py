@@ -1,5 +1,8 @@
 """The providers' webhooks: /webhooks/<provider>/<channel account key>/."""
 
+import logging
+
+from django.db import OperationalError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -11,10 +14,22 @@ from messaging.selectors import webhook_account
 from messaging.services.media import attachment_from_signed_token
 from messaging.services.webhooks import webhook_delivery_receive
 
+logger = logging.getLogger(__name__)
+
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def webhook(request: HttpRequest, provider: str, key: str) -> HttpResponse:
+    """A provider's call. Without the database nothing can be checked or kept: 503, which the
+    providers retry later (a 200 would lose the delivery)."""
+    try:
+        return _webhook(request, provider, key)
+    except OperationalError as exc:
+        logger.error("Webhook %s: the database is unreachable: %s", provider, exc)
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+
+
+def _webhook(request: HttpRequest, provider: str, key: str) -> HttpResponse:
     account = webhook_account(provider=provider, key=key)
     if account is None:
         raise Http404("no such webhook")
@@ -34,9 +49,10 @@ def _handshake(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
 def _delivery(request: HttpRequest, account: ChannelAccount) -> HttpResponse:
     """Verify the raw body's signature, keep the delivery, answer at once.
 
-    A bad signature keeps only a rejected WebhookEvent (403). A verified delivery is kept and
-    its processing queued before the 200, so the provider never waits on our work and a
-    delivery we acknowledged is never lost.
+    A bad signature is answered 403, and at most a part of it is kept, as a rejected
+    WebhookEvent (see `webhook_delivery_receive`). A verified delivery is kept and its
+    processing queued before the 200, so the provider never waits on our work and a delivery
+    we acknowledged is never lost.
     """
     connector = connector_for(account.provider)
     body = request.body

@@ -14,6 +14,7 @@ from config.embedded_redis import EmbeddedRedis
 from config.environment import redis_settings
 from contactcenter.events import transport
 from contactcenter.events.schema import event_problems
+from tests.contactcenter.inbox import inboxes_stop
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,6 +41,7 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
         celery_url = redis_settings(server.url)["CELERY_BROKER_URL"]
         celery_app.conf.update(broker_url=celery_url)
         yield server.url
+        inboxes_stop()  # their subscriptions would keep reconnecting to the stopped Redis
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,14 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
+from rest_framework.authtoken.models import TokenProxy
 
 from contactcenter.models import (
     Activity,
     Agent,
+    CalendarEvent,
     Offer,
     Participant,
     Pause,
@@ -33,6 +36,22 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class SupervisorFactory(UserFactory):
     is_staff = True
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class TokenFactory(factory.django.DjangoModelFactory):
+    """An integrator's API token (as the admin lists them: by user)."""
+
+    class Meta:
+        model = TokenProxy
+
+    user = factory.SubFactory(UserFactory)
 
 
 class QueueFactory(factory.django.DjangoModelFactory):
@@ -95,6 +114,16 @@ class OfferFactory(factory.django.DjangoModelFactory):
     activity = factory.SubFactory(ActivityFactory)
     agent = factory.SubFactory(AgentFactory)
     deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(seconds=30))
+
+
+class CalendarEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarEvent
+
+    agent = factory.SubFactory(AgentFactory)
+    title = "Team meeting"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(minutes=30))
 
 
 class ChannelAccountFactory(factory.django.DjangoModelFactory):
@@ -239,6 +268,28 @@ class TemplateFactory(factory.django.DjangoModelFactory):
     whatsapp_parameters = ["first_name"]
 
 
+class WebhookEventFactory(factory.django.DjangoModelFactory):
+    """A verified delivery, kept and not yet applied."""
+
+    class Meta:
+        model = "messaging.WebhookEvent"
+
+    channel_account = factory.SubFactory(ChannelAccountFactory)
+    provider = factory.SelfAttribute("channel_account.provider")
+    body = "{}"
+    verdict = "accepted"
+
+
+class DeliveryReceiptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "messaging.DeliveryReceipt"
+
+    channel_account = factory.SubFactory(ChannelAccountFactory)
+    provider_message_id = factory.Sequence(lambda n: f"wamid.R{n}")
+    status = "delivered"
+    occurred_at = factory.LazyFunction(timezone.now)
+
+
 class SLAFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "crm.SLA"
@@ -271,8 +322,44 @@ class ContactFactory(factory.django.DjangoModelFactory):
             contact.phones.create(number=number)
 
 
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Category"
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
 class TicketFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "tickets.Ticket"
 
     title = factory.Faker("sentence", nb_words=4)
+
+
+class _SignInRecord(factory.django.DjangoModelFactory):
+    """What django-axes keeps of a sign-in at the login page."""
+
+    username = factory.Sequence(lambda n: f"visitor{n}")
+    ip_address = "192.0.2.10"
+    user_agent = "Mozilla/5.0"
+    http_accept = "text/html"
+    path_info = "/login/"
+
+
+class AccessAttemptFactory(_SignInRecord):
+    class Meta:
+        model = "axes.AccessAttempt"
+
+    get_data = ""
+    post_data = ""
+    failures_since_start = 1
+
+
+class AccessLogFactory(_SignInRecord):
+    class Meta:
+        model = "axes.AccessLog"
+
+
+class AccessFailureLogFactory(_SignInRecord):
+    class Meta:
+        model = "axes.AccessFailureLog"

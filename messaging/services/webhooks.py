@@ -14,9 +14,12 @@ of the delivery are stored as they came.
 """
 
 import json
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
+import redis
+from django.core.cache import cache
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -64,6 +67,14 @@ UNSTORABLE = (DataError, ValueError, TypeError, AttributeError)
 UNREADABLE_TEXT = "A message that could not be read"
 # A pending delivery older than this has lost its task: the sweep queues it again.
 STALE_AFTER = timedelta(seconds=60)
+# A refused delivery (its signature did not verify) is kept for audit only: the start of its
+# body, and only so many a minute per channel account. Enough to see a provider whose secret
+# changed, or what an attacker sends, without letting anyone fill the database.
+REFUSED_BODY_KEPT = 4096
+REFUSED_KEPT_PER_MINUTE = 10
+REFUSED_WINDOW_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,23 +89,76 @@ class ProcessResult:
 
 def webhook_delivery_receive(
     *, account: ChannelAccount, headers: dict, body: bytes, verified: bool
-) -> WebhookEvent:
-    """Keep a delivery: a verified one as pending, with its processing queued on commit; one
-    whose signature did not verify as rejected, for audit only."""
-    refused = (
-        {} if verified else {"outcome": Outcome.FAILED, "error": "The signature did not verify."}
+) -> WebhookEvent | None:
+    """Keep a delivery: a verified one whole, as pending, with its processing queued on commit;
+    one whose signature did not verify as rejected, for audit only (`_refusal_keep`: maybe not
+    at all, then None)."""
+    if not verified:
+        return _refusal_keep(account=account, headers=headers, body=body)
+    event = _keep(account=account, headers=headers, body=body, verdict=Verdict.ACCEPTED)
+    webhook_event_process_task.delay_on_commit(event.id)
+    return event
+
+
+def _refusal_keep(*, account: ChannelAccount, headers: dict, body: bytes) -> WebhookEvent | None:
+    """Keep a refused delivery's first REFUSED_BODY_KEPT bytes, with its full size noted, while
+    its channel account has kept fewer than REFUSED_KEPT_PER_MINUTE this minute; else nothing.
+
+    The caller answers 403 either way: a provider whose secret changed is refused as before
+    (and retries, as it does on any refusal), and an attacker learns nothing about the limit,
+    which a 429 would announce and time (and invite them to stay just under).
+    """
+    if not _refusal_counted(account):
+        return None
+    return _keep(
+        account=account,
+        headers=headers,
+        body=body[:REFUSED_BODY_KEPT],
+        verdict=Verdict.REJECTED,
+        outcome=Outcome.FAILED,
+        error=f"The signature did not verify. Body: {len(body)} bytes"
+        + (f", the first {REFUSED_BODY_KEPT} kept." if len(body) > REFUSED_BODY_KEPT else "."),
     )
-    event = WebhookEvent.objects.create(
+
+
+def _refusal_counted(account: ChannelAccount) -> bool:
+    """Count a refused delivery against its webhook's allowance: a counter in Redis, shared by
+    every web process, that lives a minute from the first refusal it counts. False once the
+    allowance is spent, and when Redis cannot count: then nothing is kept rather than all."""
+    key = f"webhook-refused:{account.webhook_key}"
+    try:
+        cache.add(key, 0, timeout=REFUSED_WINDOW_SECONDS)
+        count = cache.incr(key)
+    except ValueError:  # the minute ended between the two calls: this one starts the next
+        cache.add(key, 1, timeout=REFUSED_WINDOW_SECONDS)
+        count = 1
+    except redis.RedisError as exc:
+        logger.warning("A refused delivery to %s was not kept: Redis: %s", account, exc)
+        return False
+    if count == REFUSED_KEPT_PER_MINUTE + 1:
+        logger.warning("Refused deliveries to %s: no more kept this minute.", account)
+    return count <= REFUSED_KEPT_PER_MINUTE
+
+
+def _keep(
+    *, account: ChannelAccount, headers: dict, body: bytes, verdict: str, **fields
+) -> WebhookEvent:
+    return WebhookEvent.objects.create(
         provider=account.provider,
         channel_account=account,
-        headers={k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS},
-        body=body.decode("utf-8", errors="replace"),
-        verdict=Verdict.ACCEPTED if verified else Verdict.REJECTED,
-        **refused,
+        headers={k: _text(v) for k, v in headers.items() if k.lower() in KEPT_HEADERS},
+        body=_text(body),
+        verdict=verdict,
+        **fields,
     )
-    if verified:
-        webhook_event_process_task.delay_on_commit(event.id)
-    return event
+
+
+def _text(raw: bytes | str) -> str:
+    """Text any database keeps: undecodable bytes and NUL (which PostgreSQL refuses in text)
+    become U+FFFD. Well-formed JSON holds no raw NUL (it escapes one), so a verified body is kept
+    as it came."""
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    return text.replace("\x00", "\ufffd")
 
 
 def webhook_event_process(*, event_id: int) -> ProcessResult | None:

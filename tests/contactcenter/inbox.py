@@ -77,6 +77,12 @@ def _loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
+def inboxes_stop() -> None:
+    """Stop the inboxes' loop, if it ever started (at the end of the session)."""
+    if _loop.cache_info().currsize:
+        _loop().call_soon_threadsafe(_loop().stop)
+
+
 def _run(coroutine: Coroutine):
     return asyncio.run_coroutine_threadsafe(coroutine, _loop()).result(timeout=30)
 

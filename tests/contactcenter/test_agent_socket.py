@@ -175,12 +175,15 @@ def test_connecting_marks_the_agent_online():
     run(scenario)
 
 
-def test_a_malformed_frame_gets_an_error_and_keeps_the_connection():
+@pytest.mark.parametrize(
+    "frame", ["{not json", "[" * 50_000 + "]" * 50_000], ids=["not json", "nested too deep"]
+)
+def test_a_malformed_frame_gets_an_error_and_keeps_the_connection(frame):
     agent = AgentFactory()
 
     async def scenario():
         socket, _ = await connect(agent)
-        await socket.send_to(text_data="{not json")
+        await socket.send_to(text_data=frame)
         assert (await socket.receive_json_from())["code"] == "unknown_frame"
         await socket.send_json_to({"type": "ping"})
         assert await socket.receive_json_from() == {"type": "pong"}

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from contactcenter.models import Queue
+from contactcenter.models import Pause, Queue
 from tests.factories import (
     ActivityFactory,
     AgentFactory,
@@ -39,6 +39,34 @@ def test_an_anonymous_call_gets_401_in_the_error_shape(api):
         "code": "not_authenticated",
     }
     assert response["WWW-Authenticate"] == "Token"
+
+
+def test_json_nested_too_deep_is_refused_as_bad_input_and_changes_nothing(api):
+    """Python's JSON decoder gives up on 50,000 levels with a RecursionError, not a ValueError."""
+    # given
+    api.force_authenticate(AgentFactory().user)
+    body = "[" * 50_000 + "]" * 50_000
+    # when
+    response = api.post("/api/v1/pause/", body, content_type="application/json")
+    # then
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "JSON parse error - nested too deeply.",
+        "code": "parse_error",
+    }
+    assert not Pause.objects.exists()
+
+
+def test_an_api_url_no_route_matches_answers_404_in_the_error_shape(api, client):
+    # given
+    api.force_authenticate(AgentFactory().user)
+    # when
+    response = api.post("/api/v1/offers/null,null/accept/")
+    page = client.get("/no-such-page/")
+    # then
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert (page.status_code, page["Content-Type"]) == (404, "text/html; charset=utf-8")
 
 
 def test_me_describes_the_agent_and_their_queue_logins(api):

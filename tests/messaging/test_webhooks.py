@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from config.environment import redis_settings
 from contactcenter.models import Activity, ActivityEvent, EventKind
 from messaging.connectors import connector_for
 from messaging.models import (
@@ -224,6 +225,64 @@ def test_a_body_whose_signature_does_not_match_is_refused_and_only_recorded(clie
     assert response.status_code == 403
     assert not Message.objects.exists()
     assert WebhookEvent.objects.get().verdict == Verdict.REJECTED
+
+
+def post_unsigned(client, account, body: bytes, **headers):
+    return client.post(
+        reverse("webhook", args=[account.provider, account.webhook_key]),
+        body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def test_a_refusal_with_nul_bytes_is_kept_with_them_replaced(client):
+    """PostgreSQL refuses NUL in text: the kept delivery has U+FFFD in their place."""
+    # given
+    account = ChannelAccountFactory()
+    # when
+    response = post_unsigned(client, account, b'{"entry": "\x00"}', user_agent="probe\x00")
+    # then
+    assert response.status_code == 403
+    event = WebhookEvent.objects.get()
+    assert (event.verdict, event.body) == (Verdict.REJECTED, '{"entry": "\ufffd"}')
+    assert event.headers["User-Agent"] == "probe\ufffd"
+
+
+def test_a_refused_body_is_kept_only_in_part_with_its_size(client):
+    # given
+    account = ChannelAccountFactory()
+    body = b"x" * (3 * 1024 * 1024)
+    # when
+    response = post_unsigned(client, account, body)
+    # then
+    assert response.status_code == 403
+    event = WebhookEvent.objects.get()
+    assert event.body == "x" * 4096
+    assert event.error == "The signature did not verify. Body: 3145728 bytes, the first 4096 kept."
+
+
+def test_beyond_ten_refusals_a_minute_a_webhook_keeps_none_and_answers_as_before(client):
+    # given
+    account, other = ChannelAccountFactory(), ChannelAccountFactory()
+    # when
+    answers = [post_unsigned(client, account, b"{}").status_code for _ in range(12)]
+    answers.append(post_unsigned(client, other, b"{}").status_code)
+    # then
+    assert answers == [403] * 13
+    assert WebhookEvent.objects.filter(channel_account=account).count() == 10
+    assert WebhookEvent.objects.filter(channel_account=other).count() == 1
+
+
+def test_a_refusal_is_not_kept_when_redis_cannot_count_it(client, settings, tmp_path):
+    # given
+    settings.CACHES = redis_settings(f"unix://{tmp_path / 'gone.sock'}")["CACHES"]
+    account = ChannelAccountFactory()
+    # when
+    response = post_unsigned(client, account, b"{}")
+    # then
+    assert response.status_code == 403
+    assert not WebhookEvent.objects.exists()
 
 
 def test_a_viber_body_signed_with_another_token_is_refused(client):

@@ -1,0 +1,83 @@
+"""The REST frame in the API schema: the error shape (`contactcenter.rest.exception_handler`)
+on every operation, for each status it may answer.
+
+Apart from `contactcenter.rest` because DRF reads its parser setting while `rest_framework.views`
+is still loading, and drf-spectacular's schema module imports that module."""
+
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string"},
+            {"type": "object", "additionalProperties": {}},
+        ],
+        "description": 'A sentence; for invalid input (`code` "invalid") a mapping of each '
+        "field to its messages.",
+    }
+)
+class ErrorDetailField(serializers.JSONField):
+    """A sentence, or a mapping of each invalid field to its messages."""
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal of the API has this shape."""
+
+    detail = ErrorDetailField()
+    code = serializers.CharField(help_text="The machine-readable reason.")
+
+
+ERRORS = {
+    "400": "Invalid input, or the action is refused as it stands.",
+    "401": "Not signed in: no token or session, or an unknown token.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such object, or one this user may not see.",
+    "409": "The action conflicts with the object's current state.",
+    "415": "The body is in a media type this operation does not read.",
+}
+# Plain writes of a resource: their refusals are about the input (400), never its state (409).
+MODEL_WRITES = {"create", "update", "partial_update"}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, with the error frame documented on every operation for each status it
+    may answer, by the frame's rules rather than one view at a time: 401 and 403 where a user
+    must sign in, 404 where the path names an object or a list has pages, 400 where there is
+    input (a body, filters) or an action to refuse, 409 for actions, 415 where there is a
+    body. A status an operation declares itself keeps its own description."""
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is not None:
+            for status in self._error_statuses(operation):
+                response = OpenApiResponse(ErrorSerializer, description=ERRORS[status])
+                operation["responses"].setdefault(
+                    status, self._get_response_for_code(response, status)
+                )
+        return operation
+
+    def _error_statuses(self, operation: dict) -> list[str]:
+        parameters = operation.get("parameters", [])
+        where = {parameter["in"] for parameter in parameters}
+        paginator = self._get_paginator() if self._is_list_view() else None
+        page_parameters = {"page", getattr(paginator, "page_size_query_param", None)}
+        filtered = any(
+            parameter["in"] == "query" and parameter["name"] not in page_parameters
+            for parameter in parameters
+        )
+        action = self.method not in ("GET", "HEAD") and (
+            getattr(self.view, "action", None) not in MODEL_WRITES
+        )
+        statuses = {
+            "400": "requestBody" in operation or filtered or action,
+            "401": {} not in operation.get("security", [{}]),
+            "404": "path" in where or paginator is not None,
+            "409": action,
+            "415": "requestBody" in operation,
+        }
+        statuses["403"] = statuses["401"]
+        return sorted(status for status, applies in statuses.items() if applies)

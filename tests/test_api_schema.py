@@ -1,0 +1,136 @@
+"""The API keeps to its schema: schemathesis reads /api/schema/ and sends every operation
+requests made from it, valid and invalid, as an agent and as a supervisor; no answer may be a
+server error, and every status must be one the schema documents.
+
+In process, through the WSGI application, inside the test's transaction (nothing is committed,
+no task is queued). Bounded and repeatable: a fixed seed, deterministic generation and a few
+examples per operation. A number in a path names one of the objects made for the run, so the
+requests reach past the lookup into validation and the services."""
+
+from dataclasses import dataclass
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from contactcenter.demo import supervisors_group
+from contactcenter.models import Agent
+from tests.factories import (
+    AccountFactory,
+    ActivityFactory,
+    AttachmentFactory,
+    ContactFactory,
+    InboundMessageFactory,
+    MembershipFactory,
+    OfferFactory,
+    PauseReasonFactory,
+    StatusFactory,
+    SupervisorFactory,
+    TicketFactory,
+)
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 20260501,
+        "generation": {"max-examples": 10, "deterministic": True, "database": "none"},
+        # Coverage cases (every boundary of every field) would take minutes; stateful runs
+        # chain calls, which the objects below stand in for.
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+    }
+)
+SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@dataclass
+class World:
+    """The agent, and the objects the requests aim at by path parameter (`id` by resource)."""
+
+    agent: Agent
+    ids: dict[str, int]
+
+    def aim(self, case) -> None:
+        resource = case.operation.path.split("/")[3]  # /api/v1/<resource>/...
+        for name, value in case.path_parameters.items():
+            if isinstance(value, int):
+                case.path_parameters[name] = self.ids[resource if name == "id" else name]
+
+
+@pytest.fixture
+def world(db) -> World:
+    """An agent in a queue with an open chat (a message with a file), a notification ringing
+    and a pause reason; the CRM and ticket records and a channel account around them."""
+    membership = MembershipFactory(logged_in=True)
+    agent, queue = membership.agent, membership.queue
+    queue.statuses.add(StatusFactory())
+    attachment = AttachmentFactory(
+        stored=True, message__activity__owner=agent, message__activity__queue=queue
+    )
+    message = InboundMessageFactory(activity=attachment.message.activity)
+    activity = message.activity
+    offer = OfferFactory(agent=agent, activity=ActivityFactory(queue=queue, state="waiting"))
+    PauseReasonFactory()
+    return World(
+        agent=agent,
+        ids={
+            "activity_id": activity.pk,
+            "activities": activity.pk,
+            "offer_id": offer.pk,
+            "message_id": message.pk,
+            "attachment_id": attachment.pk,
+            "queue_id": queue.pk,
+            "queues": queue.pk,
+            "channel-accounts": activity.channel_account_id,
+            "identities": activity.identity_id,
+            "accounts": AccountFactory().pk,
+            "contacts": ContactFactory().pk,
+            "tickets": TicketFactory().pk,
+        },
+    )
+
+
+@pytest.fixture
+def in_test_transaction():
+    """The WSGI handler closes the database connection around each request as a server must;
+    inside the test's transaction that would end it. Django's test client holds these back
+    the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture(params=["agent", "supervisor"])
+def token(request, world, in_test_transaction) -> str:
+    """The API token of the agent, or of a supervisor with the demo's group."""
+    if request.param == "agent":
+        return Token.objects.create(user=world.agent.user).key
+    supervisor = SupervisorFactory()
+    supervisor.groups.add(supervisors_group())
+    return Token.objects.create(user=supervisor).key
+
+
+# Health checks off: an operation's examples share its world and token on purpose (one
+# function-scoped fixture each), and a busy machine must not fail the run for slow generation.
+@settings(suppress_health_check=list(HealthCheck))
+@SCHEMA.parametrize()
+def test_every_answer_is_documented_and_none_is_a_server_error(case, world, token):
+    world.aim(case)
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
