@@ -115,13 +115,16 @@ async def open_sockets(ports: Sequence[int], cookies: Sequence[str], hub: FanOut
         readers.append(asyncio.create_task(read(index, socket)))
 
     for first in range(0, len(cookies), CONNECT_BATCH):
-        await asyncio.gather(*(connect(i) for i in range(first, min(first + CONNECT_BATCH,
-                                                                     len(cookies)))))  # fmt: skip
-    deadline = time.monotonic() + 120
-    while hub.snapshots < len(cookies) and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
-    if hub.snapshots < len(cookies):
-        raise RuntimeError(f"only {hub.snapshots} of {len(cookies)} snapshots: {hub.closed[:5]}")
+        last = min(first + CONNECT_BATCH, len(cookies))
+        await asyncio.gather(*(connect(i) for i in range(first, last)))
+        # The next pages open once these have their snapshots: daphne reads every socket's
+        # snapshot on its one database thread, and a handshake queued behind hundreds of them
+        # outlasts daphne's connect timeout (a storm the pages ride out by reconnecting).
+        deadline = time.monotonic() + 60
+        while hub.snapshots < last and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        if hub.snapshots < last:
+            raise RuntimeError(f"only {hub.snapshots} of {last} snapshots: {hub.closed[:5]}")
     return sockets, readers
 
 

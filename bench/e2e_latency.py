@@ -10,10 +10,12 @@ script's client receives them. Each message comes from a new customer at a fixed
 latency is the time from the POST to the `offer.new` frame. The servers run with DEBUG off, as
 in production.
 
-The floors are measured the same way, at the same rate, after the webhook series: a bare Redis
-PUBLISH -> SUBSCRIBE round trip, a channel-layer group_send -> the agent's websocket (the last
-hop alone), and the product's own publish (`events.publish_rollback_unsafe`, sync, from a
-thread, as the worker calls it) -> the websocket.
+The floors are measured the same way, at the same rate, after the webhook series: the same
+POSTs to a bare sync view under the same daphne and middleware (the product's p50 is printed in
+multiples of it), a bare Redis PUBLISH -> SUBSCRIBE round trip, a channel-layer group_send ->
+the agent's websocket (the last hop alone), and the product's own publish
+(`events.publish_rollback_unsafe`, sync, from a thread, as the worker calls it) -> the
+websocket.
 
 The servers are instrumented (Celery signals, and wrappers around routing, the serialization and
 the publish of `offer.new`) to time every stage of the path, so a missed target says where the
@@ -70,6 +72,7 @@ ACCEPT_TIMEOUT = 3600  # no offer expires during the run (expiry would route aga
 MAX_OPEN_CHATS = 10_000  # pending offers count against it: never the limit here
 TARGET_P50_MS = 15.0
 TARGET_P99_MS = 60.0
+FLOOR_RATIO_GOAL = 3.0  # the whole path, in bare POSTs through the same server
 PING_EVERY = 25.0  # seconds, as the workspace page pings
 # The servers run as deployed: DEBUG off (no query log), so secrets of the run's own.
 PRODUCTION = {
@@ -275,9 +278,9 @@ def seed(agents: int) -> Seeded:
     )
     agent_ids, cookies = [], []
     for n in range(agents):
-        user = get_user_model().objects.create_user(
-            username=f"bench-e2e-agent-{n}", password=secrets.token_urlsafe(16)
-        )
+        # No password: hashing one costs the real hasher's deliberate half-second, and the
+        # session comes from force_login.
+        user = get_user_model().objects.create_user(username=f"bench-e2e-agent-{n}")
         agent = Agent.objects.create(
             user=user, display_name=f"Bench agent {n}", max_open_chats=MAX_OPEN_CHATS
         )
@@ -692,6 +695,18 @@ async def webhook_series(
     )
 
 
+async def bare_floor(port: int, account: Account, args: argparse.Namespace) -> Series:
+    """The same webhooks, at the same rate, posted to a bare sync view under the same daphne
+    and middleware (`bench.urls.bare`): what any request costs before the product does any
+    work, against which the webhook's answer and the whole path are read."""
+    url = f"http://127.0.0.1:{port}/bench/bare/"
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        items = deliveries(account, 19_000_000_000, args.messages)
+        sent, answered, _ = await post_webhooks(client, url, items, args.rate)
+    return Series("floor: the same POST to a bare view, answered", sent, answered)
+
+
 async def redis_floor(redis_url: str, count: int, rate: float, timeout: float) -> Series:
     """PUBLISH on one connection, SUBSCRIBE on another, in this process: Redis's own round
     trip, the least any event can take."""
@@ -794,6 +809,7 @@ async def client_main(
         await asyncio.sleep(1.0)  # the agents' connect-time routing tasks run first
         run = await webhook_series(port, hub, seeded.account, args, servers)
         floors = [
+            await bare_floor(port, seeded.account, args),
             await redis_floor(redis_url, args.messages, args.rate, args.timeout),
             await socket_floor(hub, seeded.agent_ids, args, product=False),
             await socket_floor(hub, seeded.agent_ids, args, product=True),
@@ -962,6 +978,19 @@ def verdict(series: Series) -> str:
     )
 
 
+def floor_ratios(run: WebhookRun, bare: Series) -> str:
+    """The product against the bare POST measured in the same run, so that the machine's
+    speed on the day cancels out (goal: the whole path at most FLOOR_RATIO_GOAL bare POSTs)."""
+    floor = percentile([1000 * x for x in bare.latencies], 50)
+    e2e, ack = (percentile([1000 * x for x in s.latencies], 50) for s in (run.e2e, run.ack))
+    met = "met" if e2e <= FLOOR_RATIO_GOAL * floor else "MISSED"
+    return (
+        f"against the bare POST (p50 {floor:.1f} ms): webhook -> offer.new p50 "
+        f"{e2e / floor:.1f}x (goal <= {FLOOR_RATIO_GOAL:g}x: {met}); webhook answered p50 "
+        f"{ack / floor:.1f}x"
+    )
+
+
 def describe_backends(database_url: str, redis_url: str, embedded: bool) -> str:
     import dj_database_url
 
@@ -1062,6 +1091,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print_table([run.e2e, run.ack, *floors])
     print(f"\n  {verdict(run.e2e)}")
+    print(f"  {floor_ratios(run, floors[0])}")
     print(f"  {throughput_line(run.e2e)}")
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(run.statuses.items(), key=str))
     spread = Counter(hub.offered_to.get(d.title) for d in run.deliveries)

@@ -211,6 +211,34 @@ def test_events_for_an_agents_group_reach_that_agent_only():
     run(scenario)
 
 
+def test_published_events_reach_the_page_without_a_hop_to_a_database_thread(monkeypatch):
+    # given: an agent connected, and every hop channels makes to close stale database
+    # connections counted (one per message per socket made 1,000 sockets cost most of daphne)
+    import channels.consumer
+
+    agent = AgentFactory()
+    hops = []
+
+    async def counted():
+        hops.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+
+    async def scenario():
+        socket, _ = await connect(agent)
+        hops.clear()
+        # when
+        for n in range(3):
+            event = {"type": "cc.event", "kind": "hello", "text": json.dumps({"n": n})}
+            await get_channel_layer().group_send(events.agent_stream(agent.id), event)
+        # then
+        assert [frame["n"] for frame in await frames(socket, 3)] == [0, 1, 2]
+        assert hops == []
+        await socket.disconnect()
+
+    run(scenario)
+
+
 # --- the snapshot ------------------------------------------------------------------------------
 
 
