@@ -1013,8 +1013,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "DATABASE_URL / REDIS_URL are set (the database name must contain 'bench': it is "
         "dropped and recreated), else var/bench-e2e.sqlite3 and an embedded Redis.",
     )
-    parser.add_argument("-n", "--messages", type=int, default=500, help="measured (default 500)")
-    parser.add_argument("-r", "--rate", type=float, default=50, help="per second (default 50)")
+    parser.add_argument(
+        "--mix", choices=["first-contact", "conversation"], default="first-contact",
+        help="what each item is: a new customer's first message (default), or a whole "
+        "conversation (bench/conversations.py)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-n", "--messages", type=int, help="measured (default 500; conversations: 60)"
+    )
+    parser.add_argument(
+        "-r", "--rate", type=float, help="per second (default 50; conversations: 1)"
+    )
     parser.add_argument(
         "-w", "--workers", type=int, default=2,
         help="Celery worker concurrency (default 2, as the Procfile)",
@@ -1037,6 +1046,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="copy the daphne and worker logs and the stage stamps into DIR",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    conversations = args.mix == "conversation"
+    args.messages = args.messages or (60 if conversations else 500)
+    args.rate = args.rate or (1 if conversations else 50)
     limits = [
         (1 <= args.messages <= 100_000, "--messages must be 1..100000"),
         (0 < args.rate <= 2000, "--rate must be in (0, 2000]"),
@@ -1055,6 +1067,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.mix == "conversation":
+        from bench import conversations
+
+        return conversations.main(args)
     with contextlib.ExitStack() as stack:
         scratch = Path(tempfile.mkdtemp(prefix="cc-bench-e2e-"))
         stack.callback(shutil.rmtree, scratch, ignore_errors=True)
