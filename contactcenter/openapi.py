@@ -38,6 +38,7 @@ ERRORS = {
     "404": "No such object, or one this user may not see.",
     "409": "The action conflicts with the object's current state.",
     "415": "The body is in a media type this operation does not read.",
+    "503": "The database is unavailable; nothing was changed: try again after Retry-After seconds.",
 }
 # Plain writes of a resource: their refusals are about the input (400), never its state (409).
 MODEL_WRITES = {"create", "update", "partial_update"}
@@ -48,7 +49,7 @@ class AutoSchema(openapi.AutoSchema):
     may answer, by the frame's rules rather than one view at a time: 401 and 403 where a user
     must sign in, 404 where the path names an object or a list has pages, 400 where there is
     input (a body, filters) or an action to refuse, 409 for actions, 415 where there is a
-    body. A status an operation declares itself keeps its own description."""
+    body, 503 everywhere. A status an operation declares itself keeps its own description."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
@@ -78,6 +79,7 @@ class AutoSchema(openapi.AutoSchema):
             "404": "path" in where or paginator is not None,
             "409": action,
             "415": "requestBody" in operation,
+            "503": True,
         }
         statuses["403"] = statuses["401"]
         return sorted(status for status, applies in statuses.items() if applies)

@@ -6,6 +6,7 @@ import logging
 import redis
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, pagination, parsers, throttling
 from rest_framework.response import Response
@@ -44,6 +45,16 @@ class AnonRateThrottle(_FailOpen, throttling.AnonRateThrottle):
     """Per address, for calls without credentials."""
 
 
+class DatabaseUnavailable(exceptions.APIException):
+    """The database did not answer in time (down, or every pooled connection busy for
+    DATABASE_CONNECT_TIMEOUT): nothing was changed, and the same call may succeed shortly."""
+
+    status_code = 503
+    default_detail = "The database is unavailable; nothing was changed. Try again shortly."
+    default_code = "database_unavailable"
+    wait = 5  # seconds, sent as Retry-After
+
+
 def _as_api_exception(exc: Exception) -> Exception:
     """The DRF exception that stands for `exc`, so that every error carries a code."""
     if isinstance(exc, ApplicationError):
@@ -59,6 +70,9 @@ def _as_api_exception(exc: Exception) -> Exception:
         return exceptions.NotFound()
     if isinstance(exc, PermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, OperationalError):
+        logger.warning("API call refused: the database is unavailable", exc_info=True)
+        return DatabaseUnavailable()
     return exc
 
 

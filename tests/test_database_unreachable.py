@@ -1,5 +1,6 @@
-"""PostgreSQL unreachable: /healthz and the webhooks answer 503 within seconds, not after the
-30 s psycopg's pool waits by default, so a load balancer sees the fault and a provider retries.
+"""PostgreSQL unreachable: /healthz, the webhooks and the REST API answer 503 within seconds,
+not after the 30 s psycopg's pool waits by default, so a load balancer sees the fault, a
+provider retries and an integrator's client knows to try again.
 
 The product runs in a fresh interpreter (as daphne would) against a port on this machine where
 PostgreSQL is not: nothing listens there (the connection is refused), or something listens and
@@ -15,7 +16,7 @@ import pytest
 
 from tests.processes import PRODUCTION_SECRETS, product_environ
 
-CALL_BOTH = """
+CALL_EACH = """
 import json, time
 import django
 django.setup()
@@ -25,6 +26,7 @@ client = Client()
 calls = {
     "healthz": lambda: client.get("/healthz"),
     "webhook": lambda: client.post("/webhooks/whatsapp/any-key/", b"{}", "application/json"),
+    "api": lambda: client.get("/api/v1/me/", HTTP_AUTHORIZATION="Token " + "0" * 40),
 }
 answers = {}
 for name, call in calls.items():
@@ -34,6 +36,7 @@ for name, call in calls.items():
         "status": response.status_code,
         "body": response.content.decode(),
         "seconds": time.monotonic() - started,
+        "retry_after": response.get("Retry-After"),
     }
 print(json.dumps(answers))
 """
@@ -50,7 +53,7 @@ def dead_port(request) -> Iterator[int]:
         yield holder.getsockname()[1]
 
 
-def test_healthz_and_the_webhooks_answer_503_fast(tmp_path, redis_url, dead_port):
+def test_healthz_the_webhooks_and_the_api_answer_503_fast(tmp_path, redis_url, dead_port):
     # given
     environ = product_environ(
         tmp_path,
@@ -63,7 +66,7 @@ def test_healthz_and_the_webhooks_answer_503_fast(tmp_path, redis_url, dead_port
     )
     # when
     result = subprocess.run(
-        [sys.executable, "-c", CALL_BOTH], env=environ, capture_output=True, text=True, timeout=25
+        [sys.executable, "-c", CALL_EACH], env=environ, capture_output=True, text=True, timeout=25
     )
     # then
     assert result.returncode == 0, result.stderr
@@ -74,5 +77,8 @@ def test_healthz_and_the_webhooks_answer_503_fast(tmp_path, redis_url, dead_port
         "redis": "ok",
     }
     assert answers["webhook"]["status"] == 503
+    assert answers["api"]["status"] == 503
+    assert json.loads(answers["api"]["body"])["code"] == "database_unavailable"
+    assert answers["api"]["retry_after"] == "5"
     assert answers["healthz"]["seconds"] < 5
     assert answers["webhook"]["seconds"] < 5
