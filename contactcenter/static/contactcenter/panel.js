@@ -5,7 +5,7 @@
  */
 import { api } from "cc/api.js";
 import { tickNow } from "cc/clock.js";
-import { h } from "cc/dom.js";
+import { fill, h, setText } from "cc/dom.js";
 import { isMuted, setMuted } from "cc/sound.js";
 import { url } from "cc/urls.js";
 
@@ -62,7 +62,7 @@ export class Panel {
         flashing ? h("span", { class: "visually-hidden" }, " (new message)") : null,
       );
     });
-    document.getElementById("activity-tabs").replaceChildren(...tabs);
+    fill("activity-tabs", ...tabs);
   }
 
   /** Minimised notifications first (they ring this agent), then what waits in the queues. */
@@ -74,10 +74,8 @@ export class Panel {
       ...minimised.map((offer) => this.#offerRow(offer)),
       ...waiting.map((activity) => this.#waitingRow(activity)),
     ];
-    const list = document.getElementById("waiting-list");
-    list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nobody is waiting.")]));
-    tickNow(list);
-    document.getElementById("waiting-count").textContent = String(items.length);
+    tickNow(fill("waiting-list", ...(items.length ? items : [h("li", { class: "muted" }, "Nobody is waiting.")])));
+    setText("waiting-count", String(items.length));
   }
 
   #offerRow(offer) {
@@ -131,21 +129,21 @@ export class Panel {
               this.#open(await api("POST", url("api-activity-resume", { activity_id: activity.id })))) }, "Resume")),
       ),
     );
-    document.getElementById("postponed-list")
-      .replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nothing is postponed.")]));
-    document.getElementById("postponed-count").textContent = String(postponed.length);
+    fill("postponed-list", ...(items.length ? items : [h("li", { class: "muted" }, "Nothing is postponed.")]));
+    setText("postponed-count", String(postponed.length));
   }
 
   #renderPause() {
     const pause = this.#store.pause;
-    const button = document.getElementById("pause-button");
-    button.textContent = pause ? `Paused · ${pause.reason}` : "Ready";
-    button.className = `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`;
-    document.getElementById("pause-now").replaceChildren(
+    setText("pause-button", pause ? `Paused · ${pause.reason}` : "Ready");
+    document.getElementById("pause-button")?.setAttribute("class",
+      `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`);
+    tickNow(fill(
+      "pause-now",
       pause
         ? h("span", {}, `${pause.paid ? "Paid" : "Unpaid"} pause: ${pause.reason}, for `, h("span", { "data-since": pause.started_at }))
         : "You are ready for notifications.",
-    );
+    ));
     const reasons = this.#store.pauseReasons.map((reason) =>
       h("li", {}, h("button", {
         type: "button", class: "menu-item", "aria-pressed": pause?.reason === reason.name ? "true" : "false",
@@ -158,8 +156,7 @@ export class Panel {
         onclick: (event) => this.#act(event, () => api("DELETE", url("api-pause"))),
       }, "End pause: I am ready")));
     }
-    document.getElementById("pause-reasons").replaceChildren(...reasons);
-    tickNow(document.getElementById("pause-now"));
+    fill("pause-reasons", ...reasons);
   }
 
   #renderQueues() {
@@ -173,17 +170,17 @@ export class Panel {
         }),
         h("span", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name}`)));
     });
-    document.getElementById("queue-switches").replaceChildren(...switches);
+    fill("queue-switches", ...switches);
   }
 
   #renderDashboard() {
     const queues = this.#store.queues.map(({ queue, logged_in: loggedIn }) =>
       h("li", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name} `,
         h("span", { class: `pill ${loggedIn ? "pill--on" : "pill--off"}` }, loggedIn ? "logged in" : "logged out")));
-    if (queues.length) document.getElementById("dashboard-queues").replaceChildren(...queues);
-    document.getElementById("dashboard-open").textContent = String(this.#store.openActivities().length);
-    document.getElementById("dashboard-waiting").textContent = String(this.#store.waiting.size);
-    document.getElementById("dashboard-postponed").textContent = String(this.#store.postponedActivities().length);
+    if (queues.length) fill("dashboard-queues", ...queues);
+    setText("dashboard-open", String(this.#store.openActivities().length));
+    setText("dashboard-waiting", String(this.#store.waiting.size));
+    setText("dashboard-postponed", String(this.#store.postponedActivities().length));
   }
 
   /** Run an action from a button; a refusal is shown as a toast-like alert near the panel. */
