@@ -7,6 +7,7 @@ import { api } from "cc/api.js";
 import { tickNow } from "cc/clock.js";
 import { fill, h, setText } from "cc/dom.js";
 import { isMuted, setMuted } from "cc/sound.js";
+import { TabStrip } from "cc/tab_strip.js";
 import { url } from "cc/urls.js";
 
 export class Panel {
@@ -14,6 +15,7 @@ export class Panel {
   #screens;
   #notifications;
   #open;
+  #tabs;
   #unread = new Set();
 
   /** `open(activity)` shows an activity the agent has just taken or resumed. */
@@ -22,18 +24,20 @@ export class Panel {
     this.#screens = screens;
     this.#notifications = notifications;
     this.#open = open;
+    this.#tabs = new TabStrip({ strip: document.getElementById("activity-tabs"), more: document.getElementById("tabs-more") });
     this.#wireDropdowns();
     this.#wireMute();
     screens.addEventListener("shown", () => this.#renderTabs());
   }
 
+  /** Everything; the tabs last, as they take the room the rest leaves them. */
   render() {
-    this.#renderTabs();
     this.#renderWaiting();
     this.#renderPostponed();
     this.#renderPause();
     this.#renderQueues();
     this.#renderDashboard();
+    this.#renderTabs();
   }
 
   /** A customer wrote in an activity whose tab is not on screen: flash it until opened. */
@@ -45,24 +49,26 @@ export class Panel {
   #renderTabs() {
     const shown = this.#screens.activityId;
     if (shown !== null && !document.hidden) this.#unread.delete(shown);
-    const tabs = this.#store.openActivities().map((activity) => {
+    this.#tabs.show(this.#store.openActivities().map((activity) => {
       const flashing = this.#unread.has(activity.id);
-      return h(
+      const open = () => this.#screens.toggleActivity(activity.id);
+      const element = h(
         "button",
         {
           type: "button",
           class: `tab${flashing ? " tab--flash" : ""}${activity.important ? " tab--important" : ""}`,
           "aria-current": shown === activity.id ? "page" : false,
           "data-activity-id": activity.id,
-          title: `${activity.queue.number} ${activity.queue.name}`,
-          onclick: () => this.#screens.toggleActivity(activity.id),
+          title: `${activity.customer} · ${activity.queue.number} ${activity.queue.name}`,
+          onclick: open,
         },
         h("span", { class: `channel-dot channel-dot--${activity.provider ?? "none"}` }),
-        activity.customer,
+        h("span", { class: "tab__name" }, activity.customer),
         flashing ? h("span", { class: "visually-hidden" }, " (new message)") : null,
       );
-    });
-    fill("activity-tabs", ...tabs);
+      return { element, label: activity.customer, provider: activity.provider, flashing,
+        current: shown === activity.id, open };
+    }));
   }
 
   /** Minimised notifications first (they ring this agent), then what waits in the queues. */
@@ -135,9 +141,11 @@ export class Panel {
 
   #renderPause() {
     const pause = this.#store.pause;
-    setText("pause-button", pause ? `Paused · ${pause.reason}` : "Ready");
-    document.getElementById("pause-button")?.setAttribute("class",
-      `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`);
+    const button = document.getElementById("pause-button");
+    if (button) {
+      button.textContent = button.title = pause ? `Paused · ${pause.reason}` : "Ready"; // cut on laptops
+      button.className = `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`;
+    }
     tickNow(fill(
       "pause-now",
       pause
