@@ -228,27 +228,46 @@ def offers_ringing() -> Coalesce:
     return Coalesce(Subquery(ringing, output_field=IntegerField()), 0)
 
 
-def eligible_agents(*, queue: Queue, activity: Activity, new: bool = False) -> QuerySet[Agent]:
+DECLINED = [OfferOutcome.REJECTED, OfferOutcome.EXPIRED]
+
+
+def eligible_agents(
+    *, queue: Queue, activity: Activity, new: bool = False, rounds: bool = False
+) -> QuerySet[Agent]:
     """Agents routing may ring for the activity, best first: logged into the queue, online,
-    not paused, under capacity, not already in it, and not one who already rejected or missed
-    this activity. `new`: the caller's transaction has just created the activity, so nobody
-    can have declined it or be in it, and those two checks are left out (1.5 ms of the
-    worker's 17 per new customer, bench/e2e_latency.py)."""
+    not paused, under capacity, not already in it.
+
+    Agents who already rejected or missed the activity are left out, unless `rounds`: a
+    customer's routing must never be stranded by declines, so there they only come after
+    everyone who has not declined it, the one who declined longest ago first (once everyone has
+    declined, a new round starts, and whoever declined last is rung last). `new`: the caller's
+    transaction has just created the activity, so nobody can have declined it or be in it, and
+    those two checks are left out (1.5 ms of the worker's 17 per new customer,
+    bench/e2e_latency.py)."""
     paused = Pause.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True)
     logged_in = QueueMembership.objects.filter(agent=OuterRef("pk"), queue=queue, logged_in=True)
     agents = Agent.objects.filter(Exists(logged_in), is_online=True).exclude(Exists(paused))
+    round_order = []
     if not new:
-        declined = Offer.objects.filter(
-            agent=OuterRef("pk"),
-            activity=activity,
-            outcome__in=[OfferOutcome.REJECTED, OfferOutcome.EXPIRED],
-        )
         taking_part = Participant.objects.filter(
             agent=OuterRef("pk"), activity=activity, left_at__isnull=True
         )
-        agents = agents.exclude(Exists(declined)).exclude(Exists(taking_part))
+        agents = agents.exclude(Exists(taking_part))
+        agents, round_order = _declines(agents, activity=activity, rounds=rounds)
     agents = agents.annotate(load=agent_load()).filter(load__lt=F("max_open_chats"))
     idle_longest = F("last_offered_at").asc(nulls_first=True)
     if queue.routing_strategy == RoutingStrategy.LEAST_BUSY:
-        return agents.order_by("load", idle_longest, "pk")
-    return agents.order_by(idle_longest, "pk")
+        return agents.order_by(*round_order, "load", idle_longest, "pk")
+    return agents.order_by(*round_order, idle_longest, "pk")
+
+
+def _declines(
+    agents: QuerySet[Agent], *, activity: Activity, rounds: bool
+) -> tuple[QuerySet, list]:
+    """`agents` without those who rejected or missed the activity, or, with `rounds`, all of
+    them and the ordering that puts those who declined after the rest, longest ago first."""
+    declined = Offer.objects.filter(agent=OuterRef("pk"), activity=activity, outcome__in=DECLINED)
+    if not rounds:
+        return agents.exclude(Exists(declined)), []
+    last = declined.order_by("-decided_at").values("decided_at")[:1]
+    return agents.alias(declined_at=Subquery(last)), [F("declined_at").asc(nulls_first=True)]

@@ -62,8 +62,8 @@ def offer_accept(*, offer_id: int, agent: Agent) -> Activity:
 
 @transaction.atomic(durable=True)
 def offer_reject(*, offer_id: int, agent: Agent) -> None:
-    """The agent declines: the activity rings the next eligible agent (never this one again).
-    Refused (409) once the offer is decided."""
+    """The agent declines: the activity rings the next eligible agent (this one again only in a
+    later round, once nobody else is eligible). Refused (409) once the offer is decided."""
     activity, offer = _lock(offer_id, agent)
     _decide(offer, OfferOutcome.REJECTED, events.OFFER_REJECTED)
     ActivityEvent.objects.create(
@@ -164,10 +164,11 @@ def _decide(offer: Offer, outcome: str, event_type: str) -> None:
 
 
 def _ring_next(activity: Activity, declined: Offer) -> None:
-    """After a decline: an invitation to a queue rings that queue's next agent; a routed or
-    transferred activity rings the next agent of its own queue."""
+    """After a decline: an invitation to a queue rings that queue's next agent who has not
+    declined it; a routed or transferred activity rings the next agent of its own queue, never
+    the decliner straight back (the routing sweep starts a new round when only they remain)."""
     if declined.kind != OfferKind.INVITE:
-        route_next(activity)
+        route_next(activity, passing_over_id=declined.agent_id)
         return
     if declined.invited_queue is None or activity.state == ActivityState.CLOSED:
         return

@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from contactcenter import events
@@ -29,7 +29,7 @@ from contactcenter.models import (
     Queue,
     QueueMembership,
 )
-from contactcenter.selectors import eligible_agents
+from contactcenter.selectors import DECLINED, eligible_agents
 from contactcenter.tasks import offer_expire as offer_expire_task
 
 logger = logging.getLogger(__name__)
@@ -53,15 +53,16 @@ def activity_route(*, activity_id: int) -> Offer | None:
     return route_next(activity)
 
 
-def route_next(activity: Activity, *, passing_over: Agent | None = None) -> Offer | None:
-    """Caller holds `activity_for_update(activity.pk)`. `passing_over`: an agent not to ring
-    this time (who just transferred it away)."""
+def route_next(activity: Activity, *, passing_over_id: int | None = None) -> Offer | None:
+    """Caller holds `activity_for_update(activity.pk)`. `passing_over_id`: an agent not to ring
+    this time (who just transferred it away, rejected or missed it): the activity rather waits
+    for the next pass, so a decline never rings the same agent straight back."""
     if (
         activity.state != ActivityState.WAITING
         or activity.offers.filter(outcome=OfferOutcome.PENDING).exists()
     ):
         return None
-    return _ring_best(activity, passing_over=passing_over)
+    return _ring_best(activity, passing_over_id=passing_over_id)
 
 
 def activity_route_new(activity: Activity) -> Offer | None:
@@ -86,25 +87,37 @@ def activity_route_new(activity: Activity) -> Offer | None:
 
 
 def _ring_best(
-    activity: Activity, *, passing_over: Agent | None = None, new: bool = False
+    activity: Activity, *, passing_over_id: int | None = None, new: bool = False
 ) -> Offer | None:
-    agent = claim_agent(queue=activity.queue, activity=activity, passing_over=passing_over, new=new)
+    """A customer waits: agents who declined are rung in new rounds rather than never."""
+    agent = claim_agent(
+        queue=activity.queue,
+        activity=activity,
+        passing_over_id=passing_over_id,
+        new=new,
+        rounds=True,
+    )
     if agent is None:
         return None
     return offer_create(activity=activity, agent=agent, kind=OfferKind.ROUTE)
 
 
 def claim_agent(
-    *, queue: Queue, activity: Activity, passing_over: Agent | None = None, new: bool = False
+    *,
+    queue: Queue,
+    activity: Activity,
+    passing_over_id: int | None = None,
+    new: bool = False,
+    rounds: bool = False,
 ) -> Agent | None:
     """The best eligible agent that no other transaction holds, locked in the same query.
 
     Eligibility is checked again once the lock is held: the locking query judged it on a
     snapshot taken before the lock, which misses what the agent's previous holder committed in
     between (an offer that fills their last free place)."""
-    eligible = eligible_agents(queue=queue, activity=activity, new=new)
-    if passing_over is not None:
-        eligible = eligible.exclude(pk=passing_over.pk)
+    eligible = eligible_agents(queue=queue, activity=activity, new=new, rounds=rounds)
+    if passing_over_id is not None:
+        eligible = eligible.exclude(pk=passing_over_id)
     for _ in range(CLAIM_ATTEMPTS):
         agent = agent_claim(eligible)
         if agent is None or eligible.filter(pk=agent.pk).exists():
@@ -157,22 +170,30 @@ def agent_route(*, agent_id: int) -> int:
     anyone else now eligible, the oldest activities waiting unoffered in their queues.
 
     Each activity is routed in its own transaction, to the best agent for it (not necessarily
-    this one). Returns how many offers were made.
+    this one), declines included: an activity this agent declined before is offered again in
+    a new round, unless they were the last to decline it. Returns how many offers were made.
     """
     queues = QueueMembership.objects.filter(agent_id=agent_id, logged_in=True).values("queue")
-    declined = Offer.objects.filter(
-        activity=OuterRef("pk"),
-        agent_id=agent_id,
-        outcome__in=[OfferOutcome.REJECTED, OfferOutcome.EXPIRED],
-    )
     waiting = (
-        _unoffered().filter(queue__in=queues).exclude(Exists(declined)).values_list("pk", flat=True)
+        _unoffered()
+        .filter(queue__in=queues)
+        .alias(last_decliner=Subquery(_last_decliner))
+        .filter(Q(last_decliner__isnull=True) | ~Q(last_decliner=agent_id))
+        .values_list("pk", flat=True)
     )
     limit = Agent.objects.filter(pk=agent_id).values_list("max_open_chats", flat=True).first()
     offered = 0
     for activity_id in list(waiting[: limit or 0]):
         offered += activity_route(activity_id=activity_id) is not None
     return offered
+
+
+# Who declined the activity last: not rung for it again straight away (see `route_next`).
+_last_decliner = (
+    Offer.objects.filter(activity=OuterRef("pk"), outcome__in=DECLINED)
+    .order_by("-decided_at", "-pk")
+    .values("agent_id")[:1]
+)
 
 
 def _unoffered():

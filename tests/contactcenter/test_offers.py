@@ -19,17 +19,20 @@ from contactcenter.models import (
     PauseCause,
 )
 from contactcenter.services.activities import activity_take
+from contactcenter.services.availability import pause_end
 from contactcenter.services.offers import (
     offer_accept,
     offer_expire,
     offer_reject,
     offers_expire_overdue,
 )
-from contactcenter.services.routing import activity_route
+from contactcenter.services.routing import activities_route_waiting, activity_route, agent_route
+from contactcenter.services.sharing import activity_transfer
 from contactcenter.tasks import agent_route as agent_route_task
 from tests.contactcenter.inbox import delays, inboxes
 from tests.factories import (
     ActivityFactory,
+    CustomerActivityFactory,
     MembershipFactory,
     OnlineAgentFactory,
     QueueFactory,
@@ -203,6 +206,50 @@ def test_rejected_by_the_only_agent_the_activity_keeps_waiting():
     activity.refresh_from_db()
     assert activity.state == "waiting"
     assert not activity.offers.filter(outcome="pending").exists()
+
+
+def test_the_only_agent_who_rejected_is_rung_again_by_the_next_routing_pass():
+    """Rejecting never strands the customer: once nobody else can take it, a new round starts,
+    though not straight back from the reject itself."""
+    # given: the only agent of the queue rejected, and the routing she then gets changes nothing
+    queue = QueueFactory()
+    alice = OnlineAgentFactory(queue=queue)
+    activity, offer = rung(queue, alice)
+    offer_reject(offer_id=offer.pk, agent=alice)
+    assert agent_route(agent_id=alice.pk) == 0
+    # when: the routing sweep passes
+    offered = activities_route_waiting()
+    # then: she is rung again
+    assert offered == 1
+    assert Offer.objects.get(activity=activity, outcome="pending").agent == alice
+
+
+def test_a_missed_transfer_then_a_reject_rings_the_agent_who_is_ready_again(monkeypatch):
+    """#11 item 3: Alice missed a transfer, Bob rejected; once Alice is Ready again she is rung,
+    not left out for having declined before."""
+    # given: Carol transfers her chat to Alice, who misses it (the unpaid pause follows)
+    queue = QueueFactory(unpaid_pause_on_timeout=True)
+    alice, bob = OnlineAgentFactory(queue=queue), OnlineAgentFactory(queue=queue)
+    activity = CustomerActivityFactory(
+        owner=OnlineAgentFactory(), identity__channel_account__queue=queue
+    )
+    activity_transfer(activity_id=activity.pk, agent=activity.owner, to_agent_id=alice.pk)
+    transfer = Offer.objects.get(activity=activity)
+    overdue(transfer)
+    offer_expire(offer_id=transfer.pk)
+    # and Bob, rung next, rejects
+    bobs = Offer.objects.get(activity=activity, outcome="pending")
+    assert bobs.agent == bob
+    offer_reject(offer_id=bobs.pk, agent=bob)
+    assert not activity.offers.filter(outcome="pending").exists()
+    routed = delays(monkeypatch, agent_route_task)
+    # when: Alice ends her pause, and the routing that enqueued runs
+    pause_end(agent=alice, actor=alice.user)
+    [(agent_id,)] = routed
+    offered = agent_route(agent_id=agent_id)
+    # then: the customer rings Alice
+    assert offered == 1
+    assert Offer.objects.get(activity=activity, outcome="pending").agent == alice
 
 
 def test_a_rejected_notification_cannot_be_accepted():

@@ -238,7 +238,9 @@ def test_least_busy_breaks_a_tie_by_idle_time():
 
 
 @pytest.mark.parametrize("outcome", [OfferOutcome.REJECTED, OfferOutcome.EXPIRED])
-def test_an_agent_who_rejected_or_missed_the_activity_is_never_rung_for_it_again(outcome):
+def test_an_agent_who_rejected_or_missed_the_activity_is_not_rung_again_while_another_can_be(
+    outcome,
+):
     # given: alice, idle longest, already declined this activity
     queue = QueueFactory()
     alice = OnlineAgentFactory(queue=queue, last_offered_at=None)
@@ -251,13 +253,28 @@ def test_an_agent_who_rejected_or_missed_the_activity_is_never_rung_for_it_again
     assert offer.agent == bob
 
 
-def test_an_activity_only_declining_agents_could_take_keeps_waiting():
-    # given
+def test_once_everyone_has_declined_a_new_round_starts_with_who_declined_longest_ago():
+    # given: carol, never rung, declined last; alice declined before bob
+    queue = QueueFactory()
+    alice = OnlineAgentFactory(queue=queue, last_offered_at=ago(1))
+    bob = OnlineAgentFactory(queue=queue, last_offered_at=ago(2))
+    carol = OnlineAgentFactory(queue=queue, last_offered_at=None)
+    activity = ActivityFactory(queue=queue)
+    for agent, minutes in ((alice, 3), (bob, 2), (carol, 1)):
+        OfferFactory(activity=activity, agent=agent, outcome="rejected", decided_at=ago(minutes))
+    # when
+    offer = activity_route(activity_id=activity.pk)
+    # then
+    assert offer.agent == alice
+
+
+def test_the_agent_who_declined_last_is_not_rung_straight_back_by_their_own_routing():
+    # given: alice, the only agent, rejected the activity
     queue = QueueFactory()
     alice = OnlineAgentFactory(queue=queue)
     activity = ActivityFactory(queue=queue)
     OfferFactory(activity=activity, agent=alice, outcome="rejected", decided_at=timezone.now())
-    # when
+    # when: the routing her reject enqueued runs
     offered = agent_route(agent_id=alice.pk)
     # then
     assert offered == 0

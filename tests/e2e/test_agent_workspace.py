@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from contactcenter.models import Activity, ActivityState, Pause, PauseReason, ReminderMode
+from contactcenter.services.sharing import activity_transfer
 from messaging.models import Direction, Message
 from tests.e2e.workspace import (
     WHATSAPP_CUSTOMER,
@@ -362,3 +363,37 @@ def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(
     open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
     expect(page.locator(".bubble--agent")).to_contain_text("follow_up", timeout=SLOW)
+
+
+def test_a_customer_whose_transfer_was_missed_and_rejected_rings_the_agent_ready_again(
+    worker, browser, sales
+):
+    """#11 item 3: declines never strand a customer while an agent is free."""
+    # given: four seconds to answer; Carol's chat with Jana is transferred to Alice
+    sales.accept_timeout = 4
+    sales.save()
+    alice_agent = agent_in(sales, "alice", "Alice Novak")
+    agent_in(sales, "bob", "Bob Horvat")
+    carol = AgentFactory(user__username="carol", display_name="Carol Kral", is_online=True)
+    activity = CustomerActivityFactory(
+        owner=carol,
+        identity__channel_account=sales.channel_accounts.get(),
+        identity__display_name="Jana Dvořák",
+    )
+    alice = agent_browser(browser, worker, "alice")
+    bob = agent_browser(browser, worker, "bob")
+    activity_transfer(activity_id=activity.pk, agent=carol, to_agent_id=alice_agent.pk)
+    # when: Alice misses it (and is paused), then Bob, rung next, rejects it
+    expect(notification(alice, "Jana Dvořák")).to_contain_text("Transferred by Carol Kral")
+    expect(alice.locator("#pause-button")).to_have_text(
+        "Paused · Missed notification", timeout=SLOW
+    )
+    notification(bob, "Jana Dvořák").get_by_role("button", name="Reject").click(timeout=SLOW)
+    expect(notification(bob, "Jana Dvořák")).to_have_count(0)
+    # and Alice ends her pause
+    alice.locator("#pause-button").click()
+    alice.get_by_role("button", name="End pause: I am ready").click()
+    # then: Jana rings Alice, who accepts and chats
+    notification(alice, "Jana Dvořák").get_by_role("button", name="Accept").click(timeout=SLOW)
+    expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
+    expect(notification(bob, "Jana Dvořák")).to_have_count(0)

@@ -1,13 +1,25 @@
-"""The workspace loads its server-rendered parts with htmx: an activity's screen the server
-refuses, fails or never answers changes nothing outside that screen's own section."""
+"""The workspace loads its server-rendered parts with htmx: an activity's screen or widget the
+server refuses, fails or never answers changes nothing outside that screen's own section, and
+never replaces the workspace."""
 
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.workspace import agent_browser, tab
-from tests.factories import AgentFactory, CustomerActivityFactory
+from contactcenter.models import Offer, QueueWidget, WidgetKind
+from contactcenter.services.offers import offer_accept
+from contactcenter.services.routing import activity_route
+from contactcenter.services.sharing import activity_invite
+from tests.e2e.workspace import agent_browser, notification, tab
+from tests.factories import (
+    AgentFactory,
+    CustomerActivityFactory,
+    MembershipFactory,
+    OnlineAgentFactory,
+    QueueFactory,
+    StatusFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,3 +70,132 @@ def test_a_screen_that_cannot_be_loaded_says_so_in_its_own_section(asgi_server, 
     expect(tab(page, "Petr Novák")).to_have_attribute("aria-current", "page")
     expect(page.locator("#activity-tabs").get_by_role("button")).to_have_count(2)
     expect(page.locator("#connection-state")).to_have_text("Connected")
+
+
+def with_side_widgets(queue) -> None:
+    """The queue's screens show the contact and ticket widgets beside the chat: both are drawn
+    again, each by a request of its own, whenever the activity changes."""
+    QueueWidget.objects.create(queue=queue, kind=WidgetKind.CONTACT, position=1)
+    QueueWidget.objects.create(queue=queue, kind=WidgetKind.TICKET, position=2)
+
+
+def page_errors(page: Page) -> list[str]:
+    """The uncaught script errors of the page, from now on."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def assert_workspace_intact(page: Page, errors: list[str]) -> None:
+    """The workspace is still there, live, and nothing threw."""
+    expect(page.get_by_role("navigation", name="Open activities")).to_be_attached()
+    expect(page.locator("#connection-state")).to_have_text("Connected")
+    expect(page.get_by_text("Not Found")).to_have_count(0)
+    assert errors == []
+
+
+def test_leaving_right_after_a_colleague_joins_never_replaces_the_workspace(asgi_server, browser):
+    """#11 item 2: the owner chooses a status and leaves as the colleague joins, while the
+    widgets beside the chat are being drawn again; ten times over."""
+    # given: Alice owns ten chats in a queue with side widgets; Bob is online
+    queue = QueueFactory()
+    queue.statuses.add(StatusFactory(name="Resolved"))
+    with_side_widgets(queue)
+    alice = AgentFactory(user__username="alice", display_name="Alice Novak", max_open_chats=10)
+    bob = OnlineAgentFactory(display_name="Bob Horvat", max_open_chats=10)
+    chats = [
+        CustomerActivityFactory(
+            owner=alice,
+            identity__channel_account__queue=queue,
+            identity__display_name=f"Customer {n}",
+        )
+        for n in range(10)
+    ]
+    page = agent_browser(browser, asgi_server, "alice")
+    errors = page_errors(page)
+    workspace_url = page.url.split("#")[0]
+    for n, chat in enumerate(chats):
+        tab(page, f"Customer {n}").click()
+        screen = page.get_by_role("region", name=f"Activity: Customer {n}")
+        expect(screen.locator(".widget--ticket")).to_be_visible()
+        # when: Bob accepts her invitation, and within moments she picks a status and leaves
+        activity_invite(activity_id=chat.pk, agent=alice, to_agent_id=bob.pk)
+        offer_accept(offer_id=Offer.objects.get(activity=chat).pk, agent=bob)
+        leave = screen.get_by_role("button", name="Leave")
+        expect(leave).to_be_visible()
+        screen.get_by_label("Status").select_option(label="Resolved")
+        leave.click()
+        # then: her tab closes, and the workspace stays as it was
+        expect(tab(page, f"Customer {n}")).to_have_count(0)
+        assert page.url.split("#")[0] == workspace_url
+        assert_workspace_intact(page, errors)
+
+
+def test_a_widget_the_server_no_longer_gives_the_agent_closes_its_screen_quietly(
+    asgi_server, browser
+):
+    # given: Alice's chat with Jana on screen; the server now answers its widgets 404 (she
+    # left or closed it a moment ago, her page has not heard yet)
+    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
+    activity = CustomerActivityFactory(owner=alice, identity__display_name="Jana Dvořák")
+    with_side_widgets(activity.queue)
+    page = agent_browser(browser, asgi_server, "alice")
+    errors = page_errors(page)
+    tab(page, "Jana Dvořák").click()
+    screen = page.get_by_role("region", name="Activity: Jana Dvořák")
+    expect(screen.locator(".widget--ticket")).to_be_visible()
+    page.route("**/widgets/**", lambda route: route.fulfill(status=404, body="<h1>Not Found</h1>"))
+    # when: the activity changes, so the widgets are drawn again
+    with page.expect_request("**/widgets/**"):
+        screen.get_by_role("button", name="Important").click()
+    # then: she is back on the dashboard, with nothing of the answer on the page
+    expect(page.get_by_role("region", name="Dashboard")).to_be_visible()
+    expect(screen).to_have_count(0)
+    assert_workspace_intact(page, errors)
+
+
+@pytest.mark.parametrize("status", [403, 500])
+def test_a_widget_the_server_refuses_or_fails_stays_as_it_was(asgi_server, browser, status):
+    # given: Alice's chat with Jana on screen; the server now refuses or fails its widgets
+    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
+    activity = CustomerActivityFactory(owner=alice, identity__display_name="Jana Dvořák")
+    with_side_widgets(activity.queue)
+    page = agent_browser(browser, asgi_server, "alice")
+    errors = page_errors(page)
+    tab(page, "Jana Dvořák").click()
+    screen = page.get_by_role("region", name="Activity: Jana Dvořák")
+    ticket = screen.locator(".widget--ticket")
+    expect(ticket).to_be_visible()
+    page.route("**/widgets/**", lambda route: route.fulfill(status=status, body="<h1>Error</h1>"))
+    # when: the activity changes, so the widgets are drawn again
+    with page.expect_response("**/widgets/**"):
+        screen.get_by_role("button", name="Important").click()
+    # then: the chat and its widgets stay as they were
+    expect(screen.get_by_role("button", name="Important")).to_have_attribute("aria-pressed", "true")
+    expect(ticket).to_be_visible()
+    expect(page.get_by_text("Error", exact=True)).to_have_count(0)
+    expect(tab(page, "Jana Dvořák")).to_have_attribute("aria-current", "page")
+    assert_workspace_intact(page, errors)
+
+
+def test_a_part_of_the_panel_gone_from_the_page_stops_no_notification(asgi_server, browser):
+    """A fragment that took a part of the workspace's place (the Postponed list here) must not
+    stop the rest from being drawn: the static panel skips what is not there."""
+    # given: Alice in her queue, her Postponed list gone from the page
+    queue = QueueFactory()
+    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
+    MembershipFactory(agent=alice, queue=queue)
+    page = agent_browser(browser, asgi_server, "alice")
+    errors = page_errors(page)
+    page.locator("#postponed-list").evaluate("(list) => list.remove()")
+    # when: a customer's chat rings her
+    waiting = CustomerActivityFactory(
+        state="waiting",
+        owner=None,
+        identity__channel_account__queue=queue,
+        identity__display_name="Jana Dvořák",
+    )
+    activity_route(activity_id=waiting.pk)
+    # then: the notification shows, and nothing threw
+    expect(notification(page, "Jana Dvořák")).to_be_visible()
+    assert_workspace_intact(page, errors)

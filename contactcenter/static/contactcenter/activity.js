@@ -121,10 +121,14 @@ class ActivityScreen {
   }
 
   /** The CRM and ticket widgets show the activity's contact and ticket: draw them again. A
-   * refresh that fails leaves the widget as it was. */
+   * refresh that fails leaves the widget as it was; one answered 404 means the activity is no
+   * longer the agent's (they left or closed it a moment ago), so the screen closes quietly,
+   * as when its screen is answered 404 (`load`). */
   #refreshWidgets() {
     for (const widget of this.#section.querySelectorAll("[data-widget-url]")) {
-      loadFragment(widget.dataset.widgetUrl, widget, { swap: "outerHTML" });
+      loadFragment(widget.dataset.widgetUrl, widget, { swap: "outerHTML" }).then(({ status }) => {
+        if (status === 404 && this.#section.isConnected) this.#onGone();
+      });
     }
   }
 }

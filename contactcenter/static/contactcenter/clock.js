@@ -39,7 +39,7 @@ export function startClock(root = document) {
   setInterval(() => tick(root), 1000);
 }
 
-/** Refresh the ticking times under `element` now (just rendered). */
+/** Refresh the ticking times under `element` now (just rendered); null (not on the page): none. */
 export function tickNow(element) {
-  tick(element);
+  if (element) tick(element);
 }

@@ -18,6 +18,22 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+/** Put `children` in the page's element `id` in place of its own; returns it. An element that is
+ * not on the page is skipped (null), not an error: one part of the workspace that is missing
+ * (or was replaced by a fragment) must not stop the parts drawn after it, such as a ringing
+ * notification. */
+export function fill(id, ...children) {
+  const element = document.getElementById(id);
+  element?.replaceChildren(...children);
+  return element;
+}
+
+/** The page's element `id` shows `text`; skipped, like `fill`, when it is not on the page. */
+export function setText(id, text) {
+  const element = document.getElementById(id);
+  if (element) element.textContent = text;
+}
+
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
 
 /** Text with its http(s) URLs as links that open in a new tab and tell the target nothing. */

@@ -5,8 +5,9 @@
  */
 import { api } from "cc/api.js";
 import { tickNow } from "cc/clock.js";
-import { h } from "cc/dom.js";
+import { fill, h, setText } from "cc/dom.js";
 import { isMuted, setMuted } from "cc/sound.js";
+import { TabStrip } from "cc/tab_strip.js";
 import { url } from "cc/urls.js";
 
 export class Panel {
@@ -14,6 +15,7 @@ export class Panel {
   #screens;
   #notifications;
   #open;
+  #tabs;
   #unread = new Set();
 
   /** `open(activity)` shows an activity the agent has just taken or resumed. */
@@ -22,18 +24,20 @@ export class Panel {
     this.#screens = screens;
     this.#notifications = notifications;
     this.#open = open;
+    this.#tabs = new TabStrip({ strip: document.getElementById("activity-tabs"), more: document.getElementById("tabs-more") });
     this.#wireDropdowns();
     this.#wireMute();
     screens.addEventListener("shown", () => this.#renderTabs());
   }
 
+  /** Everything; the tabs last, as they take the room the rest leaves them. */
   render() {
-    this.#renderTabs();
     this.#renderWaiting();
     this.#renderPostponed();
     this.#renderPause();
     this.#renderQueues();
     this.#renderDashboard();
+    this.#renderTabs();
   }
 
   /** A customer wrote in an activity whose tab is not on screen: flash it until opened. */
@@ -45,24 +49,26 @@ export class Panel {
   #renderTabs() {
     const shown = this.#screens.activityId;
     if (shown !== null && !document.hidden) this.#unread.delete(shown);
-    const tabs = this.#store.openActivities().map((activity) => {
+    this.#tabs.show(this.#store.openActivities().map((activity) => {
       const flashing = this.#unread.has(activity.id);
-      return h(
+      const open = () => this.#screens.toggleActivity(activity.id);
+      const element = h(
         "button",
         {
           type: "button",
           class: `tab${flashing ? " tab--flash" : ""}${activity.important ? " tab--important" : ""}`,
           "aria-current": shown === activity.id ? "page" : false,
           "data-activity-id": activity.id,
-          title: `${activity.queue.number} ${activity.queue.name}`,
-          onclick: () => this.#screens.toggleActivity(activity.id),
+          title: `${activity.customer} · ${activity.queue.number} ${activity.queue.name}`,
+          onclick: open,
         },
         h("span", { class: `channel-dot channel-dot--${activity.provider ?? "none"}` }),
-        activity.customer,
+        h("span", { class: "tab__name" }, activity.customer),
         flashing ? h("span", { class: "visually-hidden" }, " (new message)") : null,
       );
-    });
-    document.getElementById("activity-tabs").replaceChildren(...tabs);
+      return { element, label: activity.customer, provider: activity.provider, flashing,
+        current: shown === activity.id, open };
+    }));
   }
 
   /** Minimised notifications first (they ring this agent), then what waits in the queues. */
@@ -74,10 +80,8 @@ export class Panel {
       ...minimised.map((offer) => this.#offerRow(offer)),
       ...waiting.map((activity) => this.#waitingRow(activity)),
     ];
-    const list = document.getElementById("waiting-list");
-    list.replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nobody is waiting.")]));
-    tickNow(list);
-    document.getElementById("waiting-count").textContent = String(items.length);
+    tickNow(fill("waiting-list", ...(items.length ? items : [h("li", { class: "muted" }, "Nobody is waiting.")])));
+    setText("waiting-count", String(items.length));
   }
 
   #offerRow(offer) {
@@ -131,21 +135,23 @@ export class Panel {
               this.#open(await api("POST", url("api-activity-resume", { activity_id: activity.id })))) }, "Resume")),
       ),
     );
-    document.getElementById("postponed-list")
-      .replaceChildren(...(items.length ? items : [h("li", { class: "muted" }, "Nothing is postponed.")]));
-    document.getElementById("postponed-count").textContent = String(postponed.length);
+    fill("postponed-list", ...(items.length ? items : [h("li", { class: "muted" }, "Nothing is postponed.")]));
+    setText("postponed-count", String(postponed.length));
   }
 
   #renderPause() {
     const pause = this.#store.pause;
     const button = document.getElementById("pause-button");
-    button.textContent = pause ? `Paused · ${pause.reason}` : "Ready";
-    button.className = `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`;
-    document.getElementById("pause-now").replaceChildren(
+    if (button) {
+      button.textContent = button.title = pause ? `Paused · ${pause.reason}` : "Ready"; // cut on laptops
+      button.className = `panel-button agent-state agent-state--${pause ? (pause.paid ? "paused" : "unpaid") : "ready"}`;
+    }
+    tickNow(fill(
+      "pause-now",
       pause
         ? h("span", {}, `${pause.paid ? "Paid" : "Unpaid"} pause: ${pause.reason}, for `, h("span", { "data-since": pause.started_at }))
         : "You are ready for notifications.",
-    );
+    ));
     const reasons = this.#store.pauseReasons.map((reason) =>
       h("li", {}, h("button", {
         type: "button", class: "menu-item", "aria-pressed": pause?.reason === reason.name ? "true" : "false",
@@ -158,8 +164,7 @@ export class Panel {
         onclick: (event) => this.#act(event, () => api("DELETE", url("api-pause"))),
       }, "End pause: I am ready")));
     }
-    document.getElementById("pause-reasons").replaceChildren(...reasons);
-    tickNow(document.getElementById("pause-now"));
+    fill("pause-reasons", ...reasons);
   }
 
   #renderQueues() {
@@ -173,17 +178,17 @@ export class Panel {
         }),
         h("span", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name}`)));
     });
-    document.getElementById("queue-switches").replaceChildren(...switches);
+    fill("queue-switches", ...switches);
   }
 
   #renderDashboard() {
     const queues = this.#store.queues.map(({ queue, logged_in: loggedIn }) =>
       h("li", {}, h("span", { class: "queue-number" }, String(queue.number)), ` ${queue.name} `,
         h("span", { class: `pill ${loggedIn ? "pill--on" : "pill--off"}` }, loggedIn ? "logged in" : "logged out")));
-    if (queues.length) document.getElementById("dashboard-queues").replaceChildren(...queues);
-    document.getElementById("dashboard-open").textContent = String(this.#store.openActivities().length);
-    document.getElementById("dashboard-waiting").textContent = String(this.#store.waiting.size);
-    document.getElementById("dashboard-postponed").textContent = String(this.#store.postponedActivities().length);
+    if (queues.length) fill("dashboard-queues", ...queues);
+    setText("dashboard-open", String(this.#store.openActivities().length));
+    setText("dashboard-waiting", String(this.#store.waiting.size));
+    setText("dashboard-postponed", String(this.#store.postponedActivities().length));
   }
 
   /** Run an action from a button; a refusal is shown as a toast-like alert near the panel. */
