@@ -6,6 +6,7 @@ import pytest
 
 from contactcenter.services.activities import activity_close
 from contactcenter.services.offers import offer_accept, offer_reject
+from messaging.models import DeliveryStatus, Message
 from messaging.services.outbound import message_send
 from messaging.services.webhooks import webhook_delivery_receive, webhook_event_process
 from tests.factories import (
@@ -95,3 +96,19 @@ def test_an_agents_send(counted):
     activity = customer(hours_ago=1)
     # then
     counted(7, lambda: message_send(activity=activity, author=activity.owner, text="Hello!"))
+
+
+def test_a_receipt_of_an_agents_reply(counted):
+    # given: the agent's reply is out, the provider's id on it
+    activity = customer(hours_ago=1)
+    [reply] = message_send(activity=activity, author=activity.owner, text="Hello!")
+    Message.objects.filter(pk=reply.pk).update(
+        provider_message_id="wamid.REPLY", status=DeliveryStatus.SENT
+    )
+    account = activity.channel_account
+    body = payloads.encode(
+        payloads.whatsapp_status(account.provider_account_id, "wamid.REPLY", "delivered")
+    )
+    receipt = webhook_delivery_receive(account=account, headers={}, body=body, verified=True)
+    # then
+    counted(10, lambda: webhook_event_process(event_id=receipt.pk))
