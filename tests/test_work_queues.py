@@ -2,7 +2,6 @@
 deadline, and a worker lost during a burst loses and duplicates no customer's message."""
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -48,14 +47,6 @@ QUEUE_OF = {
 
 def queue_of(task: str) -> str:
     return celery_app.amqp.router.route({}, task)["queue"].name
-
-
-@pytest.fixture
-def empty_broker() -> Iterator[None]:
-    """No task of another test in any queue before, and none of this test's after."""
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
 
 
 @pytest.mark.parametrize("task", QUEUE_OF)
