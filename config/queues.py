@@ -10,7 +10,8 @@ the once-a-second deadline sweep reached a worker every 3 to 13 s. So:
   nothing else, so no backlog can stand between a deadline and the worker that keeps it.
 - `inbound`: applying providers' webhook deliveries. A Redis list is first in, first out, and
   workers take one task per process at a time (prefetch 1), so under a backlog customers are
-  served in the order they wrote.
+  served in the order they wrote. A delivery retried after an error waits out its backoff in
+  the worker, beside the queue, so it holds up no one behind it.
 - `outbound`: calls to providers (sends, inbound files fetched): slow, retried with backoff, and
   never in the way of customers' messages being applied.
 - `celery`, Celery's default name, for the rest (routing an agent who became free, the
