@@ -20,8 +20,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
-# Embedded Redis (unless REDIS_URL names one), daphne, a Celery worker and beat under one
-# process runner: Ctrl-C stops them all.
+# Embedded Redis (unless REDIS_URL names one), daphne, the Celery workers (one for inbound,
+# outbound and the rest, one for deadlines: config/queues.py) and beat under one process
+# runner: Ctrl-C stops them all.
 run: export DEBUG ?= 1
 run: export PATH := $(BIN):$(PATH)
 run: export WEB_PORT := $(PORT)
@@ -34,7 +35,7 @@ run: $(VENV)/.runtime
 	@echo "  Contact center: http://$(HOST):$(PORT)/   (admin: /admin/, API docs: /api/docs/)"
 	@echo "  Log in with the demo logins above. Ctrl-C stops everything."
 	@echo
-	honcho --no-colour start $(if $(REDIS_URL),,redis) web worker beat
+	honcho --no-colour start $(if $(REDIS_URL),,redis) web worker deadlines beat
 
 test: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -63,10 +63,11 @@ from bench.ingest import (  # noqa: E402
     sign,
     wait_until_healthy,
 )
+from config.queues import QUEUES  # noqa: E402
 
 SQLITE_PATH = ROOT / "var" / "bench-e2e.sqlite3"
 STAGES_ENV = "BENCH_E2E_STAGES"  # directory the instrumented servers write their stamps to
-CELERY_KEYS = ("celery", "unacked", "unacked_index")  # the broker's queue and unacked tasks
+CELERY_KEYS = (*QUEUES, "unacked", "unacked_index")  # the broker's queues and unacked tasks
 QUEUE_NUMBER = 901
 ACCEPT_TIMEOUT = 3600  # no offer expires during the run (expiry would route again)
 MAX_OPEN_CHATS = 10_000  # pending offers count against it: never the limit here
@@ -257,11 +258,9 @@ class Seeded:
 def seed(agents: int) -> Seeded:
     """A queue (offers never expire during the run), a WhatsApp account feeding it, and
     `agents` agents logged into it, each with capacity to spare and a session of their own."""
-    from django.contrib.auth import get_user_model
     from django.db import connections
-    from django.test import Client
 
-    from contactcenter.models import Agent, Queue, QueueMembership
+    from contactcenter.models import Queue
     from messaging.models import ChannelAccount, Provider
 
     queue = Queue.objects.create(
@@ -276,25 +275,37 @@ def seed(agents: int) -> Seeded:
         app_secret=secrets.token_hex(16),
         verify_token=secrets.token_urlsafe(16),
     )
-    agent_ids, cookies = [], []
-    for n in range(agents):
-        # No password: hashing one costs the real hasher's deliberate half-second, and the
-        # session comes from force_login.
-        user = get_user_model().objects.create_user(username=f"bench-e2e-agent-{n}")
-        agent = Agent.objects.create(
-            user=user, display_name=f"Bench agent {n}", max_open_chats=MAX_OPEN_CHATS
-        )
-        QueueMembership.objects.create(agent=agent, queue=queue, logged_in=True)
-        client = Client()
-        client.force_login(user)
-        agent_ids.append(agent.pk)
-        cookies.append(client.cookies["sessionid"].value)
+    agent_ids, cookies = agents_logged_in(queue, agents, "bench-e2e-agent")
     connections.close_all()  # SQLite: hold no lock while the servers write
     return Seeded(
         Account(account.webhook_key, account.app_secret, account.provider_account_id),
         agent_ids,
         cookies,
     )
+
+
+def agents_logged_in(queue, count: int, prefix: str) -> tuple[list[int], list[str]]:
+    """`count` agents logged into `queue`, each with capacity to spare: their ids, and a
+    session cookie of each."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from contactcenter.models import Agent, QueueMembership
+
+    agent_ids, cookies = [], []
+    for n in range(count):
+        # No password: hashing one costs the real hasher's deliberate half-second, and the
+        # session comes from force_login.
+        user = get_user_model().objects.create_user(username=f"{prefix}-{n}")
+        agent = Agent.objects.create(
+            user=user, display_name=f"{prefix} {n}", max_open_chats=MAX_OPEN_CHATS
+        )
+        QueueMembership.objects.create(agent=agent, queue=queue, logged_in=True)
+        client = Client()
+        client.force_login(user)
+        agent_ids.append(agent.pk)
+        cookies.append(client.cookies["sessionid"].value)
+    return agent_ids, cookies
 
 
 # --- what is sent -----------------------------------------------------------------------------
@@ -366,12 +377,17 @@ def daphne(env: dict[str, str], log_dir: Path) -> Iterator[tuple[int, int]]:
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], log_dir: Path, args: argparse.Namespace) -> Iterator[int]:
-    """One Celery worker as the Procfile starts it (INFO log, `--concurrency`), with the
-    probes; gossip and mingle off, which only slow its start."""
+def celery_worker(
+    env: dict[str, str], log_dir: Path, args: argparse.Namespace, *options: str,
+    name: str = "worker",
+) -> Iterator[int]:  # fmt: skip
+    """One Celery worker as the Procfile starts it (INFO log, `--concurrency`, every queue
+    unless `options` say `-Q`), with the probes; gossip and mingle off, which only slow its
+    start. Its log is `<name>.log`."""
     command = [*_wrapped("worker_main"), "--loglevel=INFO", f"--concurrency={args.workers}",
-               f"--pool={args.pool}", "--without-gossip", "--without-mingle"]  # fmt: skip
-    with (log_dir / "worker.log").open("a") as output:
+               f"--pool={args.pool}", "--without-gossip", "--without-mingle",
+               *options]  # fmt: skip
+    with (log_dir / f"{name}.log").open("a") as output:
         worker = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )

@@ -48,7 +48,6 @@ SQLITE_PATH = ROOT / "var" / "bench.sqlite3"
 BARE_PATH = "/bench/bare/"
 TARGET_RATIO = 0.5
 REQUEST_TIMEOUT = 30.0
-CELERY_QUEUE = "celery"
 TEXT = "Hello, is order #{n} ready? \u00c7a marche tr\u00e8s bien"  # non-ASCII, as customers write
 
 
@@ -223,12 +222,14 @@ def seed_account() -> Account:
 
 
 def purge_celery_queue(redis_url: str) -> None:
-    """Start from an empty queue: tasks left by an earlier run would skew the worker's time."""
+    """Start from empty queues: tasks left by an earlier run would skew the worker's time."""
     import redis
+
+    from config.queues import QUEUES
 
     client = redis.Redis.from_url(redis_url)
     try:
-        client.delete(CELERY_QUEUE)
+        client.delete(*QUEUES)
     finally:
         client.close()
 

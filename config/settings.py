@@ -11,7 +11,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from kombu import Exchange, Queue
 
+from config import queues
 from config.environment import (
     BASE_DIR,
     embedded_redis_socket,
@@ -180,38 +182,29 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # by default, and a worker that exits stops every deadline and send).
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = "UTC"
+# Time-critical tasks, inbound applies and outbound sends each wait in a queue of their own
+# (config/queues.py says why). Declared, so a worker without -Q consumes all of them.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in queues.QUEUES]
+CELERY_TASK_ROUTES = queues.ROUTES
 # Celery's Django fixup closes every database connection after each task unless this is set,
 # and in a prefork worker the whole pool too: each task then paid for two new PostgreSQL
 # connections (bench/e2e_latency.py). Set beyond reach; `config.celery` gives each
 # task's connection back to the pool instead, as Django does after a request.
 CELERY_DB_REUSE_MAX = 2**62
-# Periodic sweeps, by task name.
-# Sweeps behind the timers: each catches what a lost task missed, through the same service.
+# Sweeps behind the timers, by task name and period in seconds: each catches what a lost task
+# missed, through the same service. A sweep not started within its period is dropped (the next
+# one does its work), so a worker that was down does not come back to a pile of them.
+_SWEEPS = {
+    "webhook-deliveries-requeue-stale": ("messaging.tasks.webhook_events_requeue_stale", 30.0),
+    "messages-requeue-stale": ("messaging.tasks.messages_requeue_stale", 30.0),
+    "offers-expire-overdue": ("contactcenter.tasks.offers_expire_overdue", 1.0),
+    "activities-route-waiting": ("contactcenter.tasks.activities_route_waiting", 5.0),
+    "activities-resume-due": ("contactcenter.tasks.activities_resume_due", 10.0),
+    "agents-presence-sweep": ("contactcenter.tasks.presence_sweep", 30.0),
+}
 CELERY_BEAT_SCHEDULE = {
-    "webhook-deliveries-requeue-stale": {
-        "task": "messaging.tasks.webhook_events_requeue_stale",
-        "schedule": 30.0,
-    },
-    "messages-requeue-stale": {
-        "task": "messaging.tasks.messages_requeue_stale",
-        "schedule": 30.0,
-    },
-    "offers-expire-overdue": {
-        "task": "contactcenter.tasks.offers_expire_overdue",
-        "schedule": 1.0,
-    },
-    "activities-route-waiting": {
-        "task": "contactcenter.tasks.activities_route_waiting",
-        "schedule": 5.0,
-    },
-    "activities-resume-due": {
-        "task": "contactcenter.tasks.activities_resume_due",
-        "schedule": 10.0,
-    },
-    "agents-presence-sweep": {
-        "task": "contactcenter.tasks.presence_sweep",
-        "schedule": 30.0,
-    },
+    name: {"task": task, "schedule": every, "options": {"expires": every}}
+    for name, (task, every) in _SWEEPS.items()
 }
 
 # Seconds an agent stays online after their last workspace page disconnects (a reload, a blip).

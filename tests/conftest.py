@@ -49,6 +49,15 @@ def redis_client(redis_url: str) -> redis.Redis:
     return redis.Redis.from_url(redis_url)
 
 
+@pytest.fixture
+def empty_broker() -> Iterator[None]:
+    """No task of an earlier test in any queue, and none of this test's left for a later one
+    (workers started in the test take them)."""
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+
+
 @pytest.fixture(autouse=True)
 def _api_throttles_forgotten(redis_client: redis.Redis) -> None:
     """DRF's throttles keep each caller's recent requests in the suite's Redis, under keys that

@@ -43,7 +43,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen, log: Path, timeout: f
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # starting, or busy
             time.sleep(0.1)
     server.kill()
     raise RuntimeError(f"daphne did not become healthy:\n{log.read_text()}")
