@@ -328,6 +328,34 @@ def test_postpone_parks_the_chat_in_postponed_activities_until_resumed(worker, b
     expect(alice.locator("#postponed-count")).to_have_text("0")
 
 
+def test_the_waiting_and_postponed_lists_close_once_their_activity_opens(worker, browser, sales):
+    # given: a customer waits in Sales, where Alice is logged out (nothing rings her)
+    agent_in(sales, "alice", "Alice Novak", logged_in=False)
+    alice = agent_browser(browser, worker, "alice")
+    customer_writes(sales.channel_accounts.get(), "Hello?", name="Jana Dvořák")
+    waiting = alice.get_by_role("button", name="Waiting activities", exact=True)
+    expect(alice.locator("#waiting-count")).to_have_text("1", timeout=SLOW)
+    # when: she accepts it from Waiting activities
+    waiting.click()
+    alice.locator("#waiting-list").get_by_role("button", name="Accept").click()
+    # then: the chat opens and the list closes
+    expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
+    expect(alice.locator("#waiting-list")).to_be_hidden()
+    expect(waiting).to_have_attribute("aria-expanded", "false")
+    # when: she postpones it, then resumes it from Postponed activities
+    alice.get_by_role("button", name="Postpone", exact=True).click()
+    dialog = alice.get_by_role("dialog", name="Postpone activity")
+    dialog.get_by_role("button", name="Postpone", exact=True).click()
+    expect(tab(alice, "Jana Dvořák")).to_have_count(0)
+    postponed = alice.get_by_role("button", name="Postponed activities", exact=True)
+    postponed.click()
+    alice.locator("#postponed-list").get_by_role("button", name="Resume").click()
+    # then: the chat is back and that list closes too
+    expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
+    expect(alice.locator("#postponed-list")).to_be_hidden()
+    expect(postponed).to_have_attribute("aria-expanded", "false")
+
+
 def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(
     worker, browser, page, sales, screenshots
 ):
