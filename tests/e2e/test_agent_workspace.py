@@ -29,6 +29,7 @@ from tests.factories import (
     CustomerActivityFactory,
     IdentityFactory,
     MembershipFactory,
+    ParticipantFactory,
     QueueFactory,
     StatusFactory,
     TemplateFactory,
@@ -354,6 +355,37 @@ def test_the_waiting_and_postponed_lists_close_once_their_activity_opens(worker,
     expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
     expect(alice.locator("#postponed-list")).to_be_hidden()
     expect(postponed).to_have_attribute("aria-expanded", "false")
+
+
+def test_an_invited_agent_is_shown_only_the_controls_they_may_use(worker, browser, sales):
+    # given: Alice's chat, to which Bob was invited
+    alice_agent = agent_in(sales, "alice", "Alice Novak")
+    bob_agent = agent_in(sales, "bob", "Bob Marek")
+    identity = IdentityFactory(
+        channel_account=sales.channel_accounts.get(), display_name="Jana Dvořák"
+    )
+    activity = CustomerActivityFactory(identity=identity, owner=alice_agent)
+    ParticipantFactory(activity=activity, agent=bob_agent)
+    alice = agent_browser(browser, worker, "alice")
+    bob = agent_browser(browser, worker, "bob")
+    # when: both open it
+    for page in (alice, bob):
+        tab(page, "Jana Dvořák").click()
+        expect(page.get_by_role("region", name="Chat")).to_be_visible()
+    # then: the owner has Status, Transfer and Postpone; Bob only what an invited agent may do
+    owned = ("Transfer", "Postpone")
+    expect(alice.get_by_label("Status")).to_be_visible()
+    for name in owned:
+        expect(alice.get_by_role("button", name=name, exact=True)).to_be_visible()
+    expect(bob.get_by_label("Status")).to_be_hidden()
+    for name in owned:
+        expect(bob.get_by_role("button", name=name, exact=True)).to_be_hidden()
+    expect(bob.get_by_role("button", name="Invite", exact=True)).to_be_visible()
+    expect(bob.get_by_role("button", name="Leave", exact=True)).to_be_visible()
+    # when: Alice leaves, Bob owns the chat, and is shown its controls without a reload
+    alice.get_by_role("button", name="Leave", exact=True).click()
+    expect(bob.get_by_label("Status")).to_be_visible()
+    expect(bob.get_by_role("button", name="Postpone", exact=True)).to_be_visible()
 
 
 def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(

@@ -52,6 +52,8 @@ export class MessageWidget {
   #showControls(activity) {
     if (!activity) return;
     this.#element.querySelector(".widget__customer").textContent = activity.customer;
+    const owner = activity.owner?.id === this.#store.agent?.id; // ownership passes on when the owner leaves
+    for (const control of this.#element.querySelectorAll(".controls__owned")) control.hidden = !owner;
     this.#element.querySelector(".controls__status").value = activity.status ? String(activity.status.id) : "";
     this.#element.querySelector(".controls__important").setAttribute("aria-pressed", String(activity.important));
     const shared = (activity.participants ?? []).length > 1;
