@@ -19,6 +19,15 @@ def activity_for_update(activity_id: int) -> Activity | None:
     )
 
 
+def activities_of_identity_for_update(identity_id: int) -> list[Activity]:
+    """Every activity of one customer on a channel, in pk order."""
+    return list(
+        Activity.objects.filter(identity_id=identity_id)
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
+    )
+
+
 def pending_offer_for_update(activity: Activity) -> Offer | None:
     """Caller holds `activity_for_update(activity.pk)`."""
     return (

@@ -1,7 +1,7 @@
 """Every row lock of the messaging domain, in one place (fixed order: message before its
 attachments)."""
 
-from messaging.models import ChannelAccount, Message, WebhookEvent
+from messaging.models import ChannelAccount, ExternalIdentity, Message, WebhookEvent
 
 
 def message_for_update(*, account: ChannelAccount, provider_message_id: str) -> Message | None:
@@ -25,6 +25,14 @@ def webhook_event_for_update(event_id: int) -> WebhookEvent | None:
     return (
         WebhookEvent.objects.filter(pk=event_id)
         .select_related("channel_account__queue")
+        .select_for_update(of=("self",), no_key=True)
+        .first()
+    )
+
+
+def identity_for_update(identity_id: int) -> ExternalIdentity | None:
+    return (
+        ExternalIdentity.objects.filter(pk=identity_id)
         .select_for_update(of=("self",), no_key=True)
         .first()
     )

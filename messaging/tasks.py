@@ -5,6 +5,7 @@ safe. Transient provider errors are retried with exponential backoff; after the 
 agent sees the failure and why. Results are ignored: the outcome is in the database.
 """
 
+import logging
 import random
 
 from celery import Task, shared_task
@@ -12,6 +13,8 @@ from celery import Task, shared_task
 from messaging.services.errors import TransientProviderError
 
 MAX_RETRIES = 8
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES)
@@ -73,6 +76,24 @@ def webhook_event_process(self: Task, event_id: int) -> None:
             webhook_event_failed(event_id=event_id, error=f"{exc.__class__.__name__}: {exc}")
             return
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+
+
+PROFILE_TRIES = 6
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=PROFILE_TRIES - 1)
+def identity_profile_fetch(self: Task, identity_id: int) -> None:
+    """Name a customer from their provider's profile. A refusal is asked again later (30 s,
+    1 min, 2 min ... about 8 min), then given up: the customer stays shown by their id."""
+    from messaging.services.profiles import identity_profile_fetch as fetch
+
+    def give_up(exc: TransientProviderError) -> None:
+        logger.warning(
+            "No name for identity %s after %s tries (%s).", identity_id, PROFILE_TRIES, exc
+        )
+
+    countdown = 30.0 * 2**self.request.retries
+    _with_retries(self, lambda: fetch(identity_id=identity_id), give_up, countdown)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -31,6 +31,8 @@ def message_widget_context(request: HttpRequest, activity: Activity, _: QueueWid
     }
     return {
         "activity": activity,
+        # Status, Transfer and Postpone are the owner's: an invited agent is not shown them.
+        "owner": activity.owner_id == request.agent.pk,
         "admin_url": activity_admin_url(activity),
         "statuses": list(activity.queue.statuses.all()),
         "templates": inserts,

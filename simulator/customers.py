@@ -64,6 +64,7 @@ def customer_message_send(
         provider_message_id=str(message.message_id),
         payload=payloads.customer_message(account, message),
         text=text,
+        customer_name=name.strip(),
         media=media,
     )
 

@@ -38,6 +38,7 @@ def webhook_emit(
     payload: dict,
     delay: timedelta = timedelta(0),
     text: str = "",
+    customer_name: str = "",
     media: SimulatorMedia | None = None,
 ) -> SimulatorWebhook:
     """Store a webhook delivery and post it after `delay`, once the caller's transaction
@@ -49,6 +50,7 @@ def webhook_emit(
         customer_id=customer_id,
         provider_message_id=provider_message_id,
         text=text,
+        customer_name=customer_name,
         media=media,
         body=payloads.encode(account.provider, payload),
     )

@@ -94,6 +94,9 @@ class SimulatorWebhook(BaseModel):
         max_length=255, help_text="The customer's message, or ours the status is about."
     )
     text = models.TextField(blank=True, help_text="What the customer typed.")
+    customer_name = models.CharField(
+        max_length=200, blank=True, help_text="The name the customer typed: their profile's."
+    )
     media = models.ForeignKey(
         SimulatorMedia, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -25,7 +25,7 @@ from simulator.answers import (
 )
 from simulator.emission import send_receipts_emit
 from simulator.media import lookaside_url, media_store
-from simulator.models import FailureMode, SimulatorCall, SimulatorMedia
+from simulator.models import FailureMode, SimulatorCall, SimulatorMedia, SimulatorWebhook
 from simulator.services import failure_take
 
 GRAPH_SURFACE = "graph"  # graph.facebook.com: WhatsApp and Messenger
@@ -122,6 +122,38 @@ def whatsapp_media_info(*, call: ApiCall, media_id: str) -> Answer:
         "messaging_product": "whatsapp",
     }
     return _answered(Provider.WHATSAPP, account, call, Answer(200, info))
+
+
+@transaction.atomic(durable=True)
+def graph_profile(*, call: ApiCall, surface: str, user_id: str, fields: str) -> Answer:
+    """`GET /{PSID}?fields=…` on graph.facebook.com (Messenger) or `/{IGSID}?fields=…` on
+    graph.instagram.com: the customer's profile, named as they last typed it, to the token of
+    the account they wrote to."""
+    provider = Provider.INSTAGRAM if surface == INSTAGRAM_SURFACE else Provider.MESSENGER
+    written = (
+        SimulatorWebhook.objects.select_related("channel_account")
+        .filter(provider=provider, customer_id=user_id)
+        .exclude(customer_name="")
+        .last()
+    )
+    account = written.channel_account if written else None
+    refusal = _graph_refusal(provider, account, call, user_id, method="get")
+    if refusal:
+        return _answered(provider, account, call, refusal)
+    profile = _profile(provider, user_id, written.customer_name)
+    wanted = {"id", *fields.split(",")}
+    return _answered(
+        provider, account, call, Answer(200, {k: v for k, v in profile.items() if k in wanted})
+    )
+
+
+def _profile(provider: str, user_id: str, name: str) -> dict:
+    """Messenger splits the name; Instagram has one, and a username."""
+    if provider == Provider.INSTAGRAM:
+        username = "".join(c for c in name.lower() if c.isalnum() or c in "._") or user_id
+        return {"id": user_id, "name": name, "username": username, "profile_pic": ""}
+    first, _, last = name.partition(" ")
+    return {"id": user_id, "first_name": first, "last_name": last, "profile_pic": ""}
 
 
 def whatsapp_media(media_id: str) -> SimulatorMedia | None:

@@ -52,9 +52,27 @@ def graph_media_upload(request: HttpRequest, version: str, node_id: str) -> Json
 
 
 @require_GET
-def graph_media_info(request: HttpRequest, version: str, media_id: str) -> JsonResponse:
+def graph_node(request: HttpRequest, version: str, node_id: str) -> JsonResponse:
+    """`GET /{id}`: a Messenger customer's profile when `fields` are asked for, else WhatsApp's
+    media info."""
     call = _api_call(request, {}, _bearer(request))
-    return _respond(provider_api.whatsapp_media_info(call=call, media_id=media_id))
+    if fields := request.GET.get("fields"):
+        answer = provider_api.graph_profile(
+            call=call, surface=GRAPH_SURFACE, user_id=node_id, fields=fields
+        )
+        return _respond(answer)
+    return _respond(provider_api.whatsapp_media_info(call=call, media_id=node_id))
+
+
+@require_GET
+def instagram_profile(request: HttpRequest, version: str, node_id: str) -> JsonResponse:
+    """`GET /{IGSID}?fields=…`: an Instagram customer's profile."""
+    call = _api_call(request, {}, _bearer(request))
+    fields = request.GET.get("fields", "id")
+    answer = provider_api.graph_profile(
+        call=call, surface=INSTAGRAM_SURFACE, user_id=node_id, fields=fields
+    )
+    return _respond(answer)
 
 
 @csrf_exempt

@@ -27,15 +27,16 @@ urlpatterns = [
         provider_views.graph_media_upload,
         name="graph-media-upload",
     ),
-    path(
-        "graph/<str:version>/<str:media_id>",
-        provider_views.graph_media_info,
-        name="graph-media-info",
-    ),
+    path("graph/<str:version>/<str:node_id>", provider_views.graph_node, name="graph-node"),
     path(
         "instagram/<str:version>/<str:node_id>/messages",
         provider_views.instagram_messages,
         name="instagram-messages",
+    ),
+    path(
+        "instagram/<str:version>/<str:node_id>",
+        provider_views.instagram_profile,
+        name="instagram-profile",
     ),
     # chatapi.viber.com
     path("viber/pa/send_message", provider_views.viber_send_message, name="viber-send-message"),

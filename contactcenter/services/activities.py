@@ -11,13 +11,19 @@ from django.utils import timezone
 
 from contactcenter import events
 from contactcenter.exceptions import ApplicationError
-from contactcenter.lock_objects import activity_for_update, agent_for_update
+from contactcenter.lock_objects import (
+    activities_of_identity_for_update,
+    activity_for_update,
+    agent_for_update,
+)
 from contactcenter.models import (
     Activity,
     ActivityEvent,
     ActivityState,
     Agent,
     EventKind,
+    Offer,
+    OfferOutcome,
     Participant,
     QueueMembership,
 )
@@ -33,6 +39,26 @@ def activity_note_agent_reply(*, activity: Activity) -> None:
     Activity.objects.filter(pk=activity.pk, awaiting_reply_since__isnull=False).update(
         awaiting_reply_since=None
     )
+
+
+def activities_customer_named(*, identity_id: int, bare_title: str, title: str) -> None:
+    """The channel learned the name of a customer it knew only by id: their activities still
+    titled `bare_title` (the id) take `title`, and every page showing one that is not closed
+    draws it again after the commit (its participants' and the notification ringing for it
+    hear activity.updated, its queue's waiting list waiting.changed while it waits).
+
+    Caller holds a transaction in which the customer's name changed. Idempotent."""
+    for activity in activities_of_identity_for_update(identity_id):
+        if activity.title == bare_title:
+            activity.title = title
+            activity.save(update_fields=["title", "updated_at"])
+        if activity.state == ActivityState.CLOSED:
+            continue
+        ringing = Offer.objects.filter(activity=activity, outcome=OfferOutcome.PENDING)
+        agent_ids = {*participant_ids(activity), *ringing.values_list("agent_id", flat=True)}
+        events.activity_changed(events.ACTIVITY_UPDATED, activity.pk, sorted(agent_ids))
+        if activity.state == ActivityState.WAITING:
+            events.waiting_list_changed(activity.pk, activity.queue_id)
 
 
 @transaction.atomic(durable=True)

@@ -178,6 +178,15 @@ class MediaSource:
 
 
 @dataclass(frozen=True)
+class ProfileRequest:
+    """A GET for a customer's public profile, by the id their webhooks carry."""
+
+    url: str
+    params: dict
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Acknowledgement:
     """The body a provider expects in our 200 to a webhook delivery."""
 
@@ -217,6 +226,16 @@ class Uploader(Protocol):
         """The uploaded file's media id; raises SendError."""
 
 
+class Profiles(Protocol):
+    """How a provider whose webhooks carry no name tells us a customer's name on request."""
+
+    def build_profile(self, account: ChannelAccount, identity: ExternalIdentity) -> ProfileRequest:
+        """The lookup of the customer's profile."""
+
+    def read_profile(self, status_code: int, body: dict) -> str:
+        """The customer's name from the provider's answer; "" when it refused or told none."""
+
+
 class Connector(Protocol):
     provider: str
     name: str  # as agents know the channel
@@ -227,6 +246,7 @@ class Connector(Protocol):
     captioned_kinds: frozenset[str]  # file kinds whose message shows a text with the file
     inbound_file_limit: int  # the largest file the provider delivers to us, in bytes
     uploader: Uploader | None  # None: the provider fetches our files from a signed link
+    profiles: Profiles | None  # None: the webhooks carry the customer's name
     sends_templates: bool  # approved templates may be sent, the only way after the window
     subscribed_by_writing: bool  # a customer who writes may be written to (no callback says so)
     user_id_is_phone: bool  # the customer's id is their phone number, which pairs CRM contacts

@@ -1,7 +1,7 @@
 """Instagram DM through Instagram Login: webhooks (object "instagram") and the Send API."""
 
 from messaging.connectors.base import MB, AttachmentRule
-from messaging.connectors.meta import GraphMessagingConnector
+from messaging.connectors.meta import GraphMessagingConnector, GraphProfiles
 from messaging.models import AttachmentKind, Provider
 
 CONNECTOR = GraphMessagingConnector(
@@ -25,4 +25,7 @@ CONNECTOR = GraphMessagingConnector(
         ),
     },
     inbound_file_limit=25 * MB,
+    profiles=GraphProfiles(
+        api_url_setting="INSTAGRAM_API_URL", name_fields=("name",), fallback_fields=("username",)
+    ),
 )

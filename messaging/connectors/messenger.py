@@ -1,7 +1,7 @@
 """Facebook Messenger: Page webhooks (object "page") and the Send API."""
 
 from messaging.connectors.base import MB, AttachmentRule
-from messaging.connectors.meta import GraphMessagingConnector
+from messaging.connectors.meta import GraphMessagingConnector, GraphProfiles
 from messaging.models import AttachmentKind, Provider
 
 CONNECTOR = GraphMessagingConnector(
@@ -16,4 +16,7 @@ CONNECTOR = GraphMessagingConnector(
         AttachmentKind.FILE: AttachmentRule(25 * MB),
     },
     inbound_file_limit=25 * MB,
+    profiles=GraphProfiles(
+        api_url_setting="MESSENGER_API_URL", name_fields=("first_name", "last_name")
+    ),
 )

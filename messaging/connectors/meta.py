@@ -16,6 +16,8 @@ from messaging.connectors.base import (
     InboundMessage,
     MediaSource,
     OutboundContent,
+    ProfileRequest,
+    Profiles,
     ReplyWindow,
     SendError,
     SendRequest,
@@ -183,6 +185,42 @@ def _inbound(sender: str, at, message: dict) -> InboundMessage:
     )
 
 
+class GraphProfiles:
+    """Meta's user profile lookup, `GET /{page-scoped id}?fields=…`: webhooks of Messenger and
+    Instagram carry only the id, so the name is asked for once. `name_fields` are joined, in
+    order, into the name (Messenger's first and last name); `fallback_fields` stand in when
+    those are empty (an Instagram user without a name has a username)."""
+
+    def __init__(
+        self,
+        *,
+        api_url_setting: str,
+        name_fields: tuple[str, ...],
+        fallback_fields: tuple[str, ...] = (),
+    ):
+        self.api_url_setting = api_url_setting
+        self.name_fields = name_fields
+        self.fallback_fields = fallback_fields
+
+    def build_profile(self, account: ChannelAccount, identity: ExternalIdentity) -> ProfileRequest:
+        fields = ",".join([*self.name_fields, *self.fallback_fields, "profile_pic"])
+        base = getattr(settings, self.api_url_setting)
+        return ProfileRequest(
+            url=f"{base}/{identity.provider_user_id}",
+            params={"fields": fields},
+            headers=graph_headers(account),
+        )
+
+    def read_profile(self, status_code: int, body: dict) -> str:
+        if status_code != 200:
+            return ""
+        return _joined(body, self.name_fields) or _joined(body, self.fallback_fields)
+
+
+def _joined(body: dict, fields: tuple[str, ...]) -> str:
+    return " ".join(str(body[f]).strip() for f in fields if isinstance(body.get(f), str)).strip()
+
+
 class GraphMessagingConnector:
     """Messenger and Instagram: the same webhook events, Send API body and reply window, on
     different hosts (their base URLs are settings) and with different limits."""
@@ -204,8 +242,10 @@ class GraphMessagingConnector:
         text_limit: int,
         attachment_rules: dict[str, AttachmentRule],
         inbound_file_limit: int,
+        profiles: Profiles,
     ):
         self.provider = provider
+        self.profiles = profiles
         self.name = name
         self.api_url_setting = api_url_setting
         self.text_limit = text_limit

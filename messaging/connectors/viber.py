@@ -79,6 +79,7 @@ class ViberConnector:
     captioned_kinds = frozenset({AttachmentKind.IMAGE})  # a picture's text; files carry none
     inbound_file_limit = 50 * MB
     uploader = None  # Viber fetches our files from their URL
+    profiles = None  # webhooks carry the user's name
     sends_templates = False
     subscribed_by_writing = True  # a user's first message subscribes them, with no callback
     user_id_is_phone = False  # an id per user and bot

@@ -105,6 +105,7 @@ class WhatsAppConnector:
     captioned_kinds = frozenset({AttachmentKind.IMAGE, AttachmentKind.VIDEO, AttachmentKind.FILE})
     inbound_file_limit = 100 * MB
     uploader = MediaUploader()
+    profiles = None  # webhooks carry the profile name
     sends_templates = True
     subscribed_by_writing = False
     user_id_is_phone = True  # the wa_id

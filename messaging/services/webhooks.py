@@ -54,6 +54,7 @@ from messaging.models import (
 from messaging.services.delivery import receipt_record, watermark_apply
 from messaging.services.storable import digest_id, inbound_storable
 from messaging.tasks import attachment_download
+from messaging.tasks import identity_profile_fetch as identity_profile_fetch_task
 from messaging.tasks import webhook_event_process as webhook_event_process_task
 
 # A delivery that loses a race (a concurrent copy of the same message, or the first messages
@@ -372,7 +373,9 @@ def _message_store(activity: Activity, inbound: InboundMessage, *, announce: boo
 def _identity_seen(
     account: ChannelAccount, inbound: InboundMessage
 ) -> tuple[ExternalIdentity, bool]:
-    """The sender's identity, created on first contact (then True), else brought up to date."""
+    """The sender's identity, created on first contact (then True), else brought up to date. A
+    new customer without a name, on a channel that tells names on request, is looked up after
+    the commit (off the request path, and no query more here)."""
     subscription = _subscription_by_writing(account)
     identity = ExternalIdentity.objects.filter(
         channel_account=account, provider_user_id=inbound.sender_id
@@ -388,6 +391,8 @@ def _identity_seen(
         last_inbound_at=inbound.sent_at,
         viber_subscription=subscription,
     )
+    if not identity.display_name and connector_for(account.provider).profiles:
+        identity_profile_fetch_task.delay_on_commit(identity.id)
     return identity, True
 
 

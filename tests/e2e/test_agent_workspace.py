@@ -29,6 +29,7 @@ from tests.factories import (
     CustomerActivityFactory,
     IdentityFactory,
     MembershipFactory,
+    ParticipantFactory,
     QueueFactory,
     StatusFactory,
     TemplateFactory,
@@ -326,6 +327,65 @@ def test_postpone_parks_the_chat_in_postponed_activities_until_resumed(worker, b
     expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
     expect(chat(alice)).to_contain_text("Postponed by Alice Novak")
     expect(alice.locator("#postponed-count")).to_have_text("0")
+
+
+def test_the_waiting_and_postponed_lists_close_once_their_activity_opens(worker, browser, sales):
+    # given: a customer waits in Sales, where Alice is logged out (nothing rings her)
+    agent_in(sales, "alice", "Alice Novak", logged_in=False)
+    alice = agent_browser(browser, worker, "alice")
+    customer_writes(sales.channel_accounts.get(), "Hello?", name="Jana Dvořák")
+    waiting = alice.get_by_role("button", name="Waiting activities", exact=True)
+    expect(alice.locator("#waiting-count")).to_have_text("1", timeout=SLOW)
+    # when: she accepts it from Waiting activities
+    waiting.click()
+    alice.locator("#waiting-list").get_by_role("button", name="Accept").click()
+    # then: the chat opens and the list closes
+    expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
+    expect(alice.locator("#waiting-list")).to_be_hidden()
+    expect(waiting).to_have_attribute("aria-expanded", "false")
+    # when: she postpones it, then resumes it from Postponed activities
+    alice.get_by_role("button", name="Postpone", exact=True).click()
+    dialog = alice.get_by_role("dialog", name="Postpone activity")
+    dialog.get_by_role("button", name="Postpone", exact=True).click()
+    expect(tab(alice, "Jana Dvořák")).to_have_count(0)
+    postponed = alice.get_by_role("button", name="Postponed activities", exact=True)
+    postponed.click()
+    alice.locator("#postponed-list").get_by_role("button", name="Resume").click()
+    # then: the chat is back and that list closes too
+    expect(tab(alice, "Jana Dvořák")).to_have_attribute("aria-current", "page")
+    expect(alice.locator("#postponed-list")).to_be_hidden()
+    expect(postponed).to_have_attribute("aria-expanded", "false")
+
+
+def test_an_invited_agent_is_shown_only_the_controls_they_may_use(worker, browser, sales):
+    # given: Alice's chat, to which Bob was invited
+    alice_agent = agent_in(sales, "alice", "Alice Novak")
+    bob_agent = agent_in(sales, "bob", "Bob Marek")
+    identity = IdentityFactory(
+        channel_account=sales.channel_accounts.get(), display_name="Jana Dvořák"
+    )
+    activity = CustomerActivityFactory(identity=identity, owner=alice_agent)
+    ParticipantFactory(activity=activity, agent=bob_agent)
+    alice = agent_browser(browser, worker, "alice")
+    bob = agent_browser(browser, worker, "bob")
+    # when: both open it
+    for page in (alice, bob):
+        tab(page, "Jana Dvořák").click()
+        expect(page.get_by_role("region", name="Chat")).to_be_visible()
+    # then: the owner has Status, Transfer and Postpone; Bob only what an invited agent may do
+    owned = ("Transfer", "Postpone")
+    expect(alice.get_by_label("Status")).to_be_visible()
+    for name in owned:
+        expect(alice.get_by_role("button", name=name, exact=True)).to_be_visible()
+    expect(bob.get_by_label("Status")).to_be_hidden()
+    for name in owned:
+        expect(bob.get_by_role("button", name=name, exact=True)).to_be_hidden()
+    expect(bob.get_by_role("button", name="Invite", exact=True)).to_be_visible()
+    expect(bob.get_by_role("button", name="Leave", exact=True)).to_be_visible()
+    # when: Alice leaves, Bob owns the chat, and is shown its controls without a reload
+    alice.get_by_role("button", name="Leave", exact=True).click()
+    expect(bob.get_by_label("Status")).to_be_visible()
+    expect(bob.get_by_role("button", name="Postpone", exact=True)).to_be_visible()
 
 
 def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(

@@ -23,7 +23,9 @@ from messaging import http
 from messaging.connectors import connector_for
 from messaging.connectors.base import InboundMessage, OutboundContent, SendError, StatusUpdate
 from messaging.models import ChannelAccount, DeliveryStatus, Direction, Message
+from messaging.services.errors import TransientProviderError
 from messaging.services.outbound import message_deliver, message_send
+from messaging.services.profiles import identity_profile_fetch
 from simulator.customers import (
     PictureUpload,
     customer_message_send,
@@ -472,6 +474,48 @@ def test_the_customers_text_is_the_providers_signed_payload_and_becomes_our_mess
     assert (message.direction, message.text) == (Direction.IN, "Does it come in grün?")
     assert message.identity.provider_user_id == CUSTOMER_IDS[provider]
     assert message.provider_message_id == webhook.provider_message_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("provider", ["messenger", "instagram"])
+def test_the_profile_api_names_the_customer_as_they_typed_it(client, simulator, provider):
+    # given: a customer wrote, and reached us by id only
+    account = account_of(provider)
+    webhook = customer_message_send(
+        account=account, customer_id=CUSTOMER_IDS[provider], name="Sheena Nelson", text="Hi"
+    )
+    post_to_our_webhook(client, webhook)
+    message = Message.objects.get()
+    # when: our connector asks the fake profile API
+    identity_profile_fetch(identity_id=message.identity_id)
+    # then
+    message.activity.refresh_from_db()
+    assert message.activity.title == "Sheena Nelson"
+    [call] = SimulatorCall.objects.filter(method="GET")
+    assert (call.path, call.status_code) == (
+        f"/simulator/{_surface(provider)}/v25.0/{CUSTOMER_IDS[provider]}",
+        200,
+    )
+
+
+def _surface(provider: str) -> str:
+    return "instagram" if provider == "instagram" else "graph"
+
+
+@pytest.mark.django_db
+def test_the_profile_api_knows_no_one_who_never_wrote_and_the_customer_keeps_their_id(
+    simulator,
+):
+    # given: a customer the simulator never played
+    identity = IdentityFactory(
+        channel_account=account_of("messenger"), provider_user_id="1000001", display_name=""
+    )
+    # when / then
+    with pytest.raises(TransientProviderError):
+        identity_profile_fetch(identity_id=identity.pk)
+    identity.refresh_from_db()
+    assert identity.display_name == ""
+    assert SimulatorCall.objects.get(method="GET").response["error"]["code"] == 100
 
 
 @pytest.mark.django_db

@@ -117,6 +117,7 @@ class ActivityScreen {
     if (!this.#widget || !activity || activity === this.#shown) return;
     if (this.#shown !== null) this.#refreshWidgets();
     this.#shown = activity;
+    this.#section.setAttribute("aria-label", `Activity: ${activity.customer}`);
     this.#widget.update(activity);
   }
 

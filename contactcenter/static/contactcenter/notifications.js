@@ -46,7 +46,11 @@ export class Notifications extends EventTarget {
       }
     }
     for (const offer of offers) {
-      if (this.#minimised.has(offer.id) || this.#cards.has(offer.id)) continue;
+      if (this.#minimised.has(offer.id)) continue;
+      if (this.#cards.has(offer.id)) {
+        this.#renameCard(this.#cards.get(offer.id), offer.activity);
+        continue;
+      }
       const card = this.#card(offer);
       this.#cards.set(offer.id, card);
       this.#root.append(card);
@@ -91,7 +95,8 @@ export class Notifications extends EventTarget {
     bar.style.animationDelay = `-${elapsed}s`;
     const card = h(
       "article",
-      { class: "notification", "aria-label": `Notification: ${activity.customer}`, "data-offer-id": offer.id },
+      { class: "notification", "aria-label": `Notification: ${activity.customer}`, "data-offer-id": offer.id,
+        "data-customer": activity.customer },
       h("header", { class: "notification__grip", title: "Drag to move" },
         h("span", { class: "notification__kind" }, KIND_TEXT[offer.kind](offer)),
         h("span", { class: "notification__countdown", "data-until": offer.deadline, title: "Time left to answer" })),
@@ -121,6 +126,15 @@ export class Notifications extends EventTarget {
     );
     card.querySelector(".notification__grip").addEventListener("pointerdown", (event) => this.#drag(event));
     return card;
+  }
+
+  /** A card whose customer is now known by name (their provider told it late). */
+  #renameCard(card, activity) {
+    const customer = card.querySelector(".notification__customer");
+    if (card.dataset.customer === activity.customer) return;
+    card.dataset.customer = activity.customer;
+    card.setAttribute("aria-label", `Notification: ${activity.customer}`);
+    customer.replaceChildren(...this.#who(activity).filter(Boolean), ...customer.querySelectorAll(".channel"));
   }
 
   /** The customer's name and company, opening their CRM records once paired with a contact

@@ -15,17 +15,22 @@ export class Panel {
   #screens;
   #notifications;
   #open;
+  #closeDropdowns;
   #tabs;
   #unread = new Set();
 
-  /** `open(activity)` shows an activity the agent has just taken or resumed. */
+  /** `open(activity)` shows an activity the agent has just taken or resumed; the list it was
+   * taken from closes, as the agent's attention moves to the chat. */
   constructor({ store, screens, notifications, open }) {
     this.#store = store;
     this.#screens = screens;
     this.#notifications = notifications;
-    this.#open = open;
     this.#tabs = new TabStrip({ strip: document.getElementById("activity-tabs"), more: document.getElementById("tabs-more") });
-    this.#wireDropdowns();
+    this.#closeDropdowns = this.#wireDropdowns();
+    this.#open = (activity) => {
+      this.#closeDropdowns();
+      open(activity);
+    };
     this.#wireMute();
     screens.addEventListener("shown", () => this.#renderTabs());
   }
@@ -204,6 +209,8 @@ export class Panel {
     }
   }
 
+  /** Each dropdown opens by its button and closes on a click elsewhere or Escape; returns the
+   * function that closes them all. */
   #wireDropdowns() {
     const dropdowns = [...document.querySelectorAll("[data-dropdown]")];
     const close = (except = null) => {
@@ -228,6 +235,7 @@ export class Panel {
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") close();
     });
+    return close;
   }
 
   #wireMute() {

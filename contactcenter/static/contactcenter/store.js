@@ -35,6 +35,7 @@ export class Store extends EventTarget {
         break;
       case "activity.opened":
       case "activity.updated":
+        this.#refreshOffers(frame.activity);
         if (frame.activity.state === "open" || frame.activity.state === "postponed") {
           this.activities.set(frame.activity.id, frame.activity);
         } else {
@@ -45,6 +46,7 @@ export class Store extends EventTarget {
         this.activities.delete(frame.activity_id);
         break;
       case "waiting.changed":
+        this.#refreshOffers(frame.activity);
         this.waiting.set(frame.activity.id, frame.activity);
         break;
       case "waiting.removed":
@@ -64,6 +66,13 @@ export class Store extends EventTarget {
         break;
     }
     this.dispatchEvent(new CustomEvent("change", { detail: frame }));
+  }
+
+  /** A notification shows its activity as it is now (a customer's name learned late). */
+  #refreshOffers(activity) {
+    for (const offer of this.offers.values()) {
+      if (offer.activity.id === activity.id) offer.activity = { ...offer.activity, ...activity };
+    }
   }
 
   /** Open activities in the order their tabs show (oldest accepted first). */

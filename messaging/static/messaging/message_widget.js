@@ -42,7 +42,7 @@ export class MessageWidget {
     if (frame.type === "message.new" && frame.message.direction === "in") this.#composer?.refreshWindow();
   }
 
-  /** The activity changed (status, importance, who takes part): show it, and fetch the new
+  /** The activity changed (status, importance, who takes part, the customer's name): show it, and fetch the new
    * lines of its history. */
   update(activity) {
     this.#showControls(activity);
@@ -51,6 +51,9 @@ export class MessageWidget {
 
   #showControls(activity) {
     if (!activity) return;
+    this.#element.querySelector(".widget__customer").textContent = activity.customer;
+    const owner = activity.owner?.id === this.#store.agent?.id; // ownership passes on when the owner leaves
+    for (const control of this.#element.querySelectorAll(".controls__owned")) control.hidden = !owner;
     this.#element.querySelector(".controls__status").value = activity.status ? String(activity.status.id) : "";
     this.#element.querySelector(".controls__important").setAttribute("aria-pressed", String(activity.important));
     const shared = (activity.participants ?? []).length > 1;
