@@ -12,8 +12,8 @@ the once-a-second deadline sweep reached a worker every 3 to 13 s. So:
   workers take one task per process at a time (prefetch 1), so under a backlog customers are
   served in the order they wrote. A delivery retried after an error waits out its backoff in
   the worker, beside the queue, so it holds up no one behind it.
-- `outbound`: calls to providers (sends, inbound files fetched): slow, retried with backoff, and
-  never in the way of customers' messages being applied.
+- `outbound`: calls to providers (sends, inbound files fetched, customers' profiles): slow,
+  retried with backoff, and never in the way of customers' messages being applied.
 - `celery`, Celery's default name, for the rest (routing an agent who became free, the
   simulator's webhooks). Kept by that name so tasks queued before an upgrade are still taken.
 
@@ -41,4 +41,5 @@ ROUTES = {
     "messaging.tasks.webhook_event_process": INBOUND,
     "messaging.tasks.message_deliver": OUTBOUND,
     "messaging.tasks.attachment_download": OUTBOUND,
+    "messaging.tasks.identity_profile_fetch": OUTBOUND,
 }

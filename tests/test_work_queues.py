@@ -40,6 +40,7 @@ QUEUE_OF = {
     "messaging.tasks.webhook_event_process": "inbound",
     "messaging.tasks.message_deliver": "outbound",
     "messaging.tasks.attachment_download": "outbound",
+    "messaging.tasks.identity_profile_fetch": "outbound",
     "contactcenter.tasks.agent_route": "celery",
     "simulator.tasks.webhook_deliver": "celery",
 }
