@@ -233,3 +233,28 @@ def test_a_contact_edited_in_the_crm_shows_in_the_chats_widgets(
     expect(account).to_contain_text("Silver")
     alice.set_viewport_size({"width": 1280, "height": 720})
     alice.screenshot(path=screenshots / "widgets-after-contact-edit.png")
+
+
+def test_open_in_background_waits_behind_the_home_button(worker, browser, sales, screenshots):
+    # given: Alice chats with Jana, whom the CRM knows
+    known_customer(sales)
+    alice = alice_accepts(browser, worker, sales, "Hello", name="Jana D.")
+    home = alice.get_by_role("button", name="Home", exact=True)
+    expect(home).to_be_visible()
+    # when: she opens Jana's CRM record in the background from the Contact widget
+    contact = alice.get_by_role("region", name="Contact")
+    contact.get_by_role("button", name="Open in background").click()
+    # then: she stays on the chat; the Home button is marked and says why
+    expect(alice.get_by_text("Opened in the background: click Home to view it.")).to_be_visible()
+    expect(tab(alice, "Jana D.")).to_have_attribute("aria-current", "page")
+    marked = alice.get_by_role("button", name="Home, a page opened in the background")
+    expect(marked).to_be_visible()
+    alice.set_viewport_size({"width": 1280, "height": 720})
+    alice.screenshot(path=screenshots / "home-button-marked.png")
+    # when: she clicks Home
+    marked.click()
+    # then: the CRM shows Jana's record, and the mark is gone
+    expect(alice.get_by_role("article", name="Contact Jana Dvořák")).to_be_visible()
+    expect(marked).to_have_count(0)
+    expect(home).to_be_visible()
+    alice.screenshot(path=screenshots / "home-button-shows-background.png")
