@@ -4,6 +4,7 @@ Phone numbers are stored in E.164, normalised with `phonenumbers`: that is what 
 customer's number find its contacts, however the number was typed.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 import phonenumbers
@@ -13,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from contactcenter import events
 from contactcenter.exceptions import ApplicationError
-from contactcenter.models import Activity, Agent, EventKind
+from contactcenter.models import Activity, ActivityState, Agent, EventKind, Participant
 from contactcenter.services.activities import activity_lock_taking_part, event_record
 from crm.models import Account, Contact, ContactPhone
 from crm.selectors import contacts_matching
@@ -95,6 +97,7 @@ def contact_update(*, contact: Contact, phones: Iterable[Phone] | None = None, *
     contact.save()
     if phones is not None:
         _set_phones(contact, phones)
+    _redraw_paired_activities(contact=contact)
     return contact
 
 
@@ -144,7 +147,25 @@ def account_update(*, account: Account, **fields) -> Account:
     for name, value in fields.items():
         setattr(account, name, value)
     account.save()
+    _redraw_paired_activities(contact__account=account)
     return account
+
+
+def _redraw_paired_activities(**contact) -> None:
+    """The open and postponed activities paired with the changed record show it in their
+    Contact and Account widgets: activity.updated, after the commit, makes every page taking
+    part draw them again (an agent editing in the CRM module returns to a stale chat
+    otherwise)."""
+    taking_part = Participant.objects.filter(
+        left_at__isnull=True,
+        activity__state__in=(ActivityState.OPEN, ActivityState.POSTPONED),
+        **{f"activity__{lookup}": value for lookup, value in contact.items()},
+    ).values_list("activity_id", "agent_id")
+    agents: dict[int, list[int]] = defaultdict(list)
+    for activity_id, agent_id in taking_part:
+        agents[activity_id].append(agent_id)
+    for activity_id, agent_ids in agents.items():
+        events.activity_changed(events.ACTIVITY_UPDATED, activity_id, agent_ids)
 
 
 # Pairing

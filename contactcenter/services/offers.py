@@ -166,9 +166,11 @@ def _decide(offer: Offer, outcome: str, event_type: str) -> None:
 def _ring_next(activity: Activity, declined: Offer) -> None:
     """After a decline: an invitation to a queue rings that queue's next agent who has not
     declined it; a routed or transferred activity rings the next agent of its own queue, never
-    the decliner straight back (the routing sweep starts a new round when only they remain)."""
+    the decliner straight back (the routing sweep starts a new round when only they remain).
+    Ringing nobody, the waiting list is told so: it named the decliner as the one rung."""
     if declined.kind != OfferKind.INVITE:
-        route_next(activity, passing_over_id=declined.agent_id)
+        if route_next(activity, passing_over_id=declined.agent_id) is None:
+            events.waiting_list_changed(activity.pk, activity.queue_id)
         return
     if declined.invited_queue is None or activity.state == ActivityState.CLOSED:
         return

@@ -3,9 +3,17 @@ number, by the agent's Link choice when the number belongs to several, and unpai
 
 import pytest
 
+from contactcenter.events import ACTIVITY_UPDATED
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityEvent, EventKind
-from crm.services import activity_link_contact, activity_unpair, contact_create, phone_e164
+from crm.services import (
+    account_update,
+    activity_link_contact,
+    activity_unpair,
+    contact_create,
+    contact_update,
+    phone_e164,
+)
 from tests.api import api_for
 from tests.factories import (
     AccountFactory,
@@ -93,6 +101,26 @@ def test_unpair_leaves_the_activity_and_the_customer_without_a_contact():
     activity.refresh_from_db()
     activity.identity.refresh_from_db()
     assert (activity.contact, activity.identity.contact) == (None, None)
+
+
+def test_editing_a_paired_contact_or_its_account_redraws_the_chats_taking_part(
+    django_capture_on_commit_callbacks, published_events
+):
+    """Their Contact and Account widgets show the record: every page taking part draws them
+    again (activity.updated), a closed chat's nobody."""
+    # given: an open chat paired with a contact of an account
+    activity = customer()
+    contact = ContactFactory(account=AccountFactory())
+    activity_link_contact(activity_id=activity.pk, agent=activity.owner, contact_id=contact.pk)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_update(contact=contact, title="Head buyer")
+    with django_capture_on_commit_callbacks(execute=True):
+        account_update(account=contact.account, name="Globex")
+    # then
+    updated = [event["activity"]["id"] for event in published_events
+               if event["type"] == ACTIVITY_UPDATED]  # fmt: skip
+    assert updated[-2:] == [activity.pk, activity.pk]
 
 
 def test_an_agent_outside_the_activity_cannot_pair_it():

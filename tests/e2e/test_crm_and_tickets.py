@@ -27,6 +27,7 @@ from tests.factories import (
     IdentityFactory,
     MembershipFactory,
     QueueFactory,
+    SLAFactory,
     StatusFactory,
     TicketFactory,
 )
@@ -65,14 +66,20 @@ def known_customer(queue, *, hours_ago: float = 2) -> Contact:
     return contact
 
 
+def alice_accepts(browser, worker, queue, text: str, *, name: str):
+    """Alice's page, on which she accepts the chat that Jana's WhatsApp number starts with
+    `text`, sent under `name`."""
+    alice = agent_browser(browser, worker, "alice")
+    customer_writes(queue.channel_accounts.get(), text, customer_id="420777123456", name=name)
+    notification(alice, name).get_by_role("button", name="Accept").click(timeout=SLOW)
+    return alice
+
+
 def test_from_a_chat_the_agent_adds_the_contact_opens_a_ticket_and_sees_the_journey(
     worker, browser, sales, screenshots
 ):
     # given: a customer the CRM does not know writes, and Alice accepts
-    alice = agent_browser(browser, worker, "alice")
-    customer_writes(sales.channel_accounts.get(), "My lid is broken", customer_id="420777123456",
-                    name="Jana Dvořák")  # fmt: skip
-    notification(alice, "Jana Dvořák").get_by_role("button", name="Accept").click(timeout=SLOW)
+    alice = alice_accepts(browser, worker, sales, "My lid is broken", name="Jana Dvořák")
     contact_widget = alice.get_by_role("region", name="Contact")
     expect(contact_widget).to_contain_text("not in the CRM yet")
     # when: she adds the new contact, filled in from the chat
@@ -198,3 +205,56 @@ def test_the_notification_names_a_known_customers_contact_and_company(worker, br
     # then: the CRM opens on the account, the notification still ringing
     expect(alice.get_by_role("article", name="Account Acme Ltd")).to_be_visible()
     expect(card).to_be_visible()
+
+
+def test_a_contact_edited_in_the_crm_shows_in_the_chats_widgets(
+    worker, browser, sales, screenshots
+):
+    # given: Alice's chat with Jana, of Acme Ltd
+    jana = known_customer(sales)
+    jana.account = AccountFactory(name="Acme Ltd")
+    jana.save()
+    AccountFactory(name="Globex", sla=SLAFactory(name="Silver"))
+    alice = alice_accepts(browser, worker, sales, "Hello", name="Jana D.")
+    contact = alice.get_by_role("region", name="Contact")
+    expect(contact).to_contain_text("Jana Dvořák")
+    # when: she edits Jana in the CRM module: a new title, and Globex for her company
+    contact.get_by_role("button", name="Edit").click()
+    form = alice.get_by_role("form", name="Edit contact")
+    form.get_by_label("Title").fill("Head buyer")
+    form.get_by_label("Account").select_option(label="Globex")
+    form.get_by_role("button", name="Save").click()
+    expect(alice.get_by_role("article", name="Contact Jana Dvořák")).to_be_visible()
+    tab(alice, "Jana D.").click()
+    # then: back on the chat, the widgets show the new title, company and SLA
+    expect(contact).to_contain_text("Head buyer", timeout=SLOW)
+    account = alice.get_by_role("region", name="Account")
+    expect(account).to_contain_text("Globex")
+    expect(account).to_contain_text("Silver")
+    alice.set_viewport_size({"width": 1280, "height": 720})
+    alice.screenshot(path=screenshots / "widgets-after-contact-edit.png")
+
+
+def test_open_in_background_waits_behind_the_home_button(worker, browser, sales, screenshots):
+    # given: Alice chats with Jana, whom the CRM knows
+    known_customer(sales)
+    alice = alice_accepts(browser, worker, sales, "Hello", name="Jana D.")
+    home = alice.get_by_role("button", name="Home", exact=True)
+    expect(home).to_be_visible()
+    # when: she opens Jana's CRM record in the background from the Contact widget
+    contact = alice.get_by_role("region", name="Contact")
+    contact.get_by_role("button", name="Open in background").click()
+    # then: she stays on the chat; the Home button is marked and says why
+    expect(alice.get_by_text("Opened in the background: click Home to view it.")).to_be_visible()
+    expect(tab(alice, "Jana D.")).to_have_attribute("aria-current", "page")
+    marked = alice.get_by_role("button", name="Home, a page opened in the background")
+    expect(marked).to_be_visible()
+    alice.set_viewport_size({"width": 1280, "height": 720})
+    alice.screenshot(path=screenshots / "home-button-marked.png")
+    # when: she clicks Home
+    marked.click()
+    # then: the CRM shows Jana's record, and the mark is gone
+    expect(alice.get_by_role("article", name="Contact Jana Dvořák")).to_be_visible()
+    expect(marked).to_have_count(0)
+    expect(home).to_be_visible()
+    alice.screenshot(path=screenshots / "home-button-shows-background.png")

@@ -10,11 +10,17 @@ import { historyItems } from "messaging/chat.js";
 export class Modules {
   #screens;
   #open;
+  #home = document.getElementById("home-button");
+  #waitingIn = null; // the module where a page opened in the background waits to be seen
 
   /** `open(activity)` shows an activity just started from the Send new message window. */
   constructor({ screens, open }) {
     this.#screens = screens;
     this.#open = open;
+    this.#home.addEventListener("click", () => screens.show(this.#waitingIn ?? screens.home));
+    screens.addEventListener("shown", (event) => {
+      if (event.detail === this.#waitingIn) this.#markHome(null);
+    });
     document.addEventListener("click", (event) => this.#click(event));
     document.addEventListener("change", (event) => this.#insertTemplate(event));
     document.body.addEventListener("htmx:afterSwap", (event) => renderTranscripts(event.target));
@@ -28,10 +34,18 @@ export class Modules {
     if (!container) return;
     loadFragment(address, container);
     if (background) {
-      document.dispatchEvent(new CustomEvent("cc:notice", { detail: "Opened in the background: see the main menu." }));
+      this.#markHome(module);
+      document.dispatchEvent(new CustomEvent("cc:notice", { detail: "Opened in the background: click Home to view it." }));
     } else {
       this.#screens.show(module);
     }
+  }
+
+  /** The Home button leads to `module` and is marked while a page waits there (null: none). */
+  #markHome(module) {
+    this.#waitingIn = module;
+    this.#home.classList.toggle("home-button--waiting", module !== null);
+    this.#home.setAttribute("aria-label", module === null ? "Home" : "Home, a page opened in the background");
   }
 
   /** The Send new message window, opened once its form is loaded. One that cannot be loaded

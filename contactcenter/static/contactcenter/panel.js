@@ -45,9 +45,12 @@ export class Panel {
     this.#renderTabs();
   }
 
-  /** A customer wrote in an activity whose tab is not on screen: flash it until opened. */
+  /** A customer wrote in an activity whose tab is not on screen: flash it until opened. A
+   * postponed one has no tab: its row and the Postponed button are marked until it is resumed
+   * and seen. */
   markUnread(activityId) {
     this.#unread.add(activityId);
+    this.#renderPostponed();
     this.#renderTabs();
   }
 
@@ -129,9 +132,10 @@ export class Panel {
     const items = postponed.map((activity) =>
       h(
         "li",
-        { class: "activity-row" },
+        { class: `activity-row${this.#unread.has(activity.id) ? " activity-row--unread" : ""}` },
         h("div", { class: "activity-row__who" }, h("strong", {}, activity.customer),
-          h("span", { class: "muted" }, ` ${activity.queue.number} ${activity.queue.name}`)),
+          h("span", { class: "muted" }, ` ${activity.queue.number} ${activity.queue.name}`),
+          this.#unread.has(activity.id) ? h("span", { class: "pill pill--new" }, "New message") : null),
         h("div", { class: "activity-row__meta" },
           activity.postponed_until ? `Comes back at ${new Date(activity.postponed_until).toLocaleString()}` : "Until you resume it"),
         h("div", { class: "activity-row__actions" },
@@ -142,6 +146,10 @@ export class Panel {
     );
     fill("postponed-list", ...(items.length ? items : [h("li", { class: "muted" }, "Nothing is postponed.")]));
     setText("postponed-count", String(postponed.length));
+    const unread = postponed.some((activity) => this.#unread.has(activity.id));
+    const button = document.getElementById("postponed-button");
+    button.classList.toggle("panel-button--unread", unread);
+    button.setAttribute("aria-label", unread ? "Postponed activities, new message" : "Postponed activities");
   }
 
   #renderPause() {

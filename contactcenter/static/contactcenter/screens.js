@@ -10,6 +10,7 @@ export class Screens extends EventTarget {
   #root;
   #current = null;
   #previous = HOME;
+  #home = HOME; // the last screen shown that is not an activity's
 
   constructor(root) {
     super();
@@ -29,6 +30,11 @@ export class Screens extends EventTarget {
 
   start() {
     this.#render();
+  }
+
+  /** The Home button's screen: the dashboard or module the agent last left for a chat. */
+  get home() {
+    return this.#home;
   }
 
   show(name) {
@@ -59,6 +65,7 @@ export class Screens extends EventTarget {
     if (wanted !== this.#current) {
       if (this.#current) this.#previous = this.#current;
       this.#current = wanted;
+      if (this.activityId === null) this.#home = wanted;
     }
     // An activity screen may not exist yet (the page is still loading its tabs): the
     // activities module creates it and shows it when it arrives.

@@ -27,6 +27,12 @@ export class Toasts {
     this.show({ text, kind: "reminder", onOpen: () => this.#screens.show(`activity-${frame.activity_id}`) });
   }
 
+  /** The customer of a postponed activity wrote: the agent is told, the chat stays postponed
+   * (the Postponed list, marked, resumes it). */
+  postponedMessage(activity) {
+    this.show({ text: `${activity.customer} wrote in a postponed chat`, kind: "notice" });
+  }
+
   show({ text, kind, onOpen = null }) {
     const dismiss = () => toast.remove();
     const body = onOpen

@@ -65,6 +65,8 @@ store.addEventListener("message", (event) => {
   if (frame.type === "message.new" && frame.message.direction === "in" && !looking) {
     panel.markUnread(frame.activity_id);
     chime();
+    const activity = store.activities.get(frame.activity_id);
+    if (activity?.state === "postponed") toasts.postponedMessage(activity);
   }
 });
 
