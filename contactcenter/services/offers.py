@@ -168,7 +168,8 @@ def _ring_next(activity: Activity, declined: Offer) -> None:
     declined it; a routed or transferred activity rings the next agent of its own queue, never
     the decliner straight back (the routing sweep starts a new round when only they remain)."""
     if declined.kind != OfferKind.INVITE:
-        route_next(activity, passing_over_id=declined.agent_id)
+        transferred_by = declined.sent_by if declined.kind == OfferKind.TRANSFER else None
+        route_next(activity, passing_over_id=declined.agent_id, sent_by=transferred_by)
         return
     if declined.invited_queue is None or activity.state == ActivityState.CLOSED:
         return
