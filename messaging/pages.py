@@ -95,7 +95,9 @@ def _composer(identity: ExternalIdentity, queue, request: HttpRequest, template_
         "window": window,
         "refusal": refusal,
         "statuses": list(queue.statuses.all()),
-        "inserts": [{"name": t.name, "text": fill(t.text, values)} for t in templates],
+        "inserts": [
+            {"name": t.name, "text": fill(t.text, values)} for t in templates if not t.is_whatsapp
+        ],
         "approved": approved,
         "template": chosen,
         "parameters": [
