@@ -8,7 +8,7 @@
  */
 import { ApiError, api } from "cc/api.js";
 import { msUntil } from "cc/clock.js";
-import { bytes, h } from "cc/dom.js";
+import { bytes, clockTime, h } from "cc/dom.js";
 import { url } from "cc/urls.js";
 import { openEmojiPicker } from "messaging/emoji.js";
 
@@ -201,7 +201,7 @@ export class Composer {
     } else if (replyWindow.refusal) {
       note.textContent = replyWindow.refusal;
     } else if (replyWindow.tag) {
-      note.textContent = `More than 24 hours since the customer last wrote: replies go out with the ${replyWindow.tag} tag until ${new Date(replyWindow.closes_at).toLocaleString()}.`;
+      note.textContent = `More than 24 hours since the customer last wrote: replies go out with the ${replyWindow.tag} tag until ${clockTime(replyWindow.closes_at)}.`;
     } else {
       note.textContent = "";
     }
