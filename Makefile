@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 # Where the product reaches itself (the simulator's webhooks, signed file links).
 SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: run test lint format
+.PHONY: run test lint format screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The README's picture of the workspace mid-chat, from the last browser test run's output.
+screenshot: var/screenshots/activity.png
+	mkdir -p docs
+	cp var/screenshots/activity.png docs/workspace-mid-chat.png

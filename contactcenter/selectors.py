@@ -149,6 +149,7 @@ def pending_offers_for(agent: Agent) -> QuerySet[Offer]:
         Offer.objects.filter(agent=agent, outcome=OfferOutcome.PENDING)
         .select_related(
             "sent_by",
+            "invited_queue",
             "activity__queue",
             "activity__owner",
             "activity__status",

@@ -129,10 +129,26 @@ class OfferSerializer(serializers.ModelSerializer):
     activity = ActivitySerializer()
     sent_by = AgentBriefSerializer(allow_null=True)
     timeout_seconds = serializers.IntegerField(source="activity.queue.accept_timeout")
+    queue = serializers.SerializerMethodField(
+        help_text="The queue it rings for: the invited queue, else the activity's."
+    )
 
     class Meta:
         model = Offer
-        fields = ["id", "kind", "deadline", "created_at", "timeout_seconds", "sent_by", "activity"]
+        fields = [
+            "id",
+            "kind",
+            "deadline",
+            "created_at",
+            "timeout_seconds",
+            "sent_by",
+            "queue",
+            "activity",
+        ]
+
+    @extend_schema_field(QueueBriefSerializer)
+    def get_queue(self, offer: Offer) -> dict:
+        return QueueBriefSerializer(offer.invited_queue or offer.activity.queue).data
 
 
 class PauseSerializer(serializers.ModelSerializer):

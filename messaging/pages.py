@@ -23,17 +23,16 @@ RESULTS = 10
 @agent_page
 def new_message(request: HttpRequest) -> HttpResponse:
     """GET: the window for `provider` (the first channel when none we know is named;
-    `identity` preselects a customer, from the CRM or a ticket), drawn again as the agent
-    searches and chooses. POST: start or send; success answers 204 with the `cc:conversation`
-    event (the activity) for the page."""
+    `identity` preselects a customer, from the CRM or a ticket, and `ticket` the ticket the
+    chat is for), drawn again as the agent searches and chooses. POST: start or send; success
+    answers 204 with the `cc:conversation` event (the activity) for the page."""
     data = request.POST if request.method == "POST" else request.GET
     provider = data.get("provider", "")
     if provider not in Provider.values:
         provider = Provider.values[0]
     identity = _identity(provider, data.get("identity", ""))
-    memberships = list(request.agent.memberships.all())
-    queue = next((m.queue for m in memberships if str(m.queue_id) == data.get("queue")), None)
-    queue = queue or (memberships[0].queue if memberships else None)
+    memberships = list(request.agent.memberships.select_related("queue"))
+    queue = _queue(memberships, data.get("queue", ""), identity)
     context = {
         "provider": provider,
         "provider_name": Provider(provider).label,
@@ -56,6 +55,17 @@ def new_message(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             context["error"] = exc.message
     return render(request, "messaging/new_message.html", context)
+
+
+def _queue(memberships: list, chosen: str, identity: ExternalIdentity | None):
+    """The queue chosen, else the one the customer's channel feeds (where their chats are
+    answered), else the agent's first."""
+    feeds = identity.channel_account.queue_id if identity else None
+    for wanted in (chosen, str(feeds)):
+        queue = next((m.queue for m in memberships if str(m.queue_id) == wanted), None)
+        if queue is not None:
+            return queue
+    return memberships[0].queue if memberships else None
 
 
 def _identity(provider: str, identity_id: str) -> ExternalIdentity | None:
@@ -85,7 +95,9 @@ def _composer(identity: ExternalIdentity, queue, request: HttpRequest, template_
         "window": window,
         "refusal": refusal,
         "statuses": list(queue.statuses.all()),
-        "inserts": [{"name": t.name, "text": fill(t.text, values)} for t in templates],
+        "inserts": [
+            {"name": t.name, "text": fill(t.text, values)} for t in templates if not t.is_whatsapp
+        ],
         "approved": approved,
         "template": chosen,
         "parameters": [
@@ -114,6 +126,7 @@ def _start(request: HttpRequest, identity, queue, data) -> HttpResponse:
         template_parameters=data.getlist("template_parameters") if template else (),
         close_with_status=int(status) if status.isdigit() else None,
         send=send,
+        ticket_id=int(data["ticket"]) if data.get("ticket", "").isdigit() else None,
     )
     payload = ActivityDetailSerializer(activities_in_detail().get(pk=activity.pk)).data
     trigger = {"cc:conversation": {"activity": payload, "sent": send}}

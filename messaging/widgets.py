@@ -21,9 +21,12 @@ def message_widget_context(request: HttpRequest, activity: Activity, _: QueueWid
     `activities_in_detail()` (queue, identity and channel account loaded)."""
     values = activity_values(activity, request.agent)
     templates = list(templates_for(activity))
+    # An approved template's text holds WhatsApp's {{1}} places: it is sent with its
+    # parameters (the composer asks for them), never inserted as text.
     inserts = [
         {"id": template.pk, "name": template.name, "text": fill(template.text, values)}
         for template in templates
+        if not template.is_whatsapp
     ]
     composer = composer_rules(activity, templates, values)
     history = history_data(request, activity) | {
@@ -55,8 +58,8 @@ def history_data(request: HttpRequest, activity: Activity) -> dict:
 def composer_rules(activity: Activity, templates: list, values: dict[str, str]) -> dict | None:
     """What the composer lets the agent send, checked again by the server on sending: the
     reply window now, the channel's text and file limits, and the approved WhatsApp templates
-    with their parameters (those named like a placeholder come filled in). None without a
-    channel."""
+    with their parameters (those named like a placeholder come filled in) where the channel
+    can send them. None without a channel."""
     identity = activity.identity
     if identity is None:
         return None
@@ -81,7 +84,7 @@ def composer_rules(activity: Activity, templates: list, values: dict[str, str]) 
                 ],
             }
             for template in templates
-            if template.is_whatsapp
+            if template.is_whatsapp and connector.sends_templates
         ],
     }
 

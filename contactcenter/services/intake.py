@@ -108,15 +108,23 @@ def _note_customer_message(activity: Activity, sent_at: datetime) -> None:
 
 
 def activity_start(
-    *, agent: Agent, queue: Queue, channel_account, identity, title: str
+    *,
+    agent: Agent,
+    queue: Queue,
+    channel_account,
+    identity,
+    title: str,
+    ticket_id: int | None = None,
 ) -> Activity:
     """An agent starts a conversation with a customer: the activity opens at once for them (a
-    new tab), with `started` in its history.
+    new tab), with `started` in its history, assigned to the ticket `ticket_id` when it was
+    started from that ticket (so the ticket lists it, as one the agent assigned by hand).
 
     Caller holds a transaction and has checked that the agent may write to the customer in
     `queue`. The agent's row is locked (their load grows: routing checks capacity under that
     lock). Refused (409) when the customer has an activity that is not closed.
     """
+    ticket = _ticket(ticket_id)
     agent_for_update(agent.pk)
     now = timezone.now()
     try:
@@ -129,6 +137,7 @@ def activity_start(
                 owner=agent,
                 state=ActivityState.OPEN,
                 title=title,
+                ticket=ticket,
                 queued_at=now,
                 accepted_at=now,
             )
@@ -145,5 +154,23 @@ def activity_start(
     ActivityEvent.objects.create(
         activity=activity, kind=EventKind.STARTED, actor=agent.user, agent=agent
     )
+    if ticket is not None:
+        ActivityEvent.objects.create(
+            activity=activity,
+            kind=EventKind.TICKET,
+            actor=agent.user,
+            data={"ticket": ticket.pk, "title": ticket.title},
+        )
     events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
     return activity
+
+
+def _ticket(ticket_id: int | None):
+    """The ticket a new activity is started from: looked up through the activity's field, as
+    the core knows the tickets app only by that relation."""
+    if ticket_id is None:
+        return None
+    ticket = Activity.ticket.field.related_model.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise ApplicationError("No such ticket.", code="not_found", status=404)
+    return ticket

@@ -169,7 +169,9 @@ def _ring_next(activity: Activity, declined: Offer) -> None:
     the decliner straight back (the routing sweep starts a new round when only they remain).
     Ringing nobody, the waiting list is told so: it named the decliner as the one rung."""
     if declined.kind != OfferKind.INVITE:
-        if route_next(activity, passing_over_id=declined.agent_id) is None:
+        transferred_by = declined.sent_by if declined.kind == OfferKind.TRANSFER else None
+        rung = route_next(activity, passing_over_id=declined.agent_id, sent_by=transferred_by)
+        if rung is None:
             events.waiting_list_changed(activity.pk, activity.queue_id)
         return
     if declined.invited_queue is None or activity.state == ActivityState.CLOSED:

@@ -53,16 +53,19 @@ def activity_route(*, activity_id: int) -> Offer | None:
     return route_next(activity)
 
 
-def route_next(activity: Activity, *, passing_over_id: int | None = None) -> Offer | None:
+def route_next(
+    activity: Activity, *, passing_over_id: int | None = None, sent_by: Agent | None = None
+) -> Offer | None:
     """Caller holds `activity_for_update(activity.pk)`. `passing_over_id`: an agent not to ring
     this time (who just transferred it away, rejected or missed it): the activity rather waits
-    for the next pass, so a decline never rings the same agent straight back."""
+    for the next pass, so a decline never rings the same agent straight back. `sent_by`: the
+    colleague who transferred it to the queue, so the agent rung is told it is a transfer."""
     if (
         activity.state != ActivityState.WAITING
         or activity.offers.filter(outcome=OfferOutcome.PENDING).exists()
     ):
         return None
-    return _ring_best(activity, passing_over_id=passing_over_id)
+    return _ring_best(activity, passing_over_id=passing_over_id, sent_by=sent_by)
 
 
 def activity_route_new(activity: Activity) -> Offer | None:
@@ -87,7 +90,11 @@ def activity_route_new(activity: Activity) -> Offer | None:
 
 
 def _ring_best(
-    activity: Activity, *, passing_over_id: int | None = None, new: bool = False
+    activity: Activity,
+    *,
+    passing_over_id: int | None = None,
+    new: bool = False,
+    sent_by: Agent | None = None,
 ) -> Offer | None:
     """A customer waits: agents who declined are rung in new rounds rather than never."""
     agent = claim_agent(
@@ -99,7 +106,8 @@ def _ring_best(
     )
     if agent is None:
         return None
-    return offer_create(activity=activity, agent=agent, kind=OfferKind.ROUTE)
+    kind = OfferKind.TRANSFER if sent_by else OfferKind.ROUTE
+    return offer_create(activity=activity, agent=agent, kind=kind, sent_by=sent_by)
 
 
 def claim_agent(

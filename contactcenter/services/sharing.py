@@ -66,7 +66,7 @@ def activity_transfer(
     if target_agent is not None:
         offer_create(activity=activity, agent=target_agent, kind=OfferKind.TRANSFER, sent_by=agent)
     else:
-        route_next(activity, passing_over_id=agent.pk)
+        route_next(activity, passing_over_id=agent.pk, sent_by=agent)
     events.waiting_list_changed(activity.pk, activity.queue_id)
     if old_queue_id != activity.queue_id:
         events.waiting_list_changed(activity.pk, old_queue_id)

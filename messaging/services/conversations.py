@@ -32,14 +32,17 @@ def conversation_start(
     template_parameters: Sequence[str] = (),
     close_with_status: int | None = None,
     send: bool = False,
+    ticket_id: int | None = None,
 ) -> Activity:
-    """Open an activity with the customer of `identity_id` in one of the agent's queues and
-    send what was written. With `send`, the message is required and the activity closes at
+    """Open an activity with the customer of `identity_id` in one of the agent's queues
+    (assigned to `ticket_id`, the ticket it was started from, if any) and send what was
+    written. With `send`, the message is required and the activity closes at
     once with `close_with_status` (required when the queue has statuses). Returns the
     activity. Not idempotent: each call starts a new conversation."""
     activity = _open_and_send(
         agent=agent, identity_id=identity_id, queue_id=queue_id, text=text, template=template,
         template_parameters=template_parameters, status_id=close_with_status, send=send,
+        ticket_id=ticket_id,
     )  # fmt: skip
     if send:
         activity_close(activity_id=activity.pk, agent=agent, status_id=close_with_status)
@@ -58,6 +61,7 @@ def _open_and_send(
     template_parameters: Sequence[str],
     status_id: int | None,
     send: bool,
+    ticket_id: int | None,
 ) -> Activity:
     identity = (
         ExternalIdentity.objects.select_related("channel_account").filter(pk=identity_id).first()
@@ -89,6 +93,7 @@ def _open_and_send(
         channel_account=identity.channel_account,
         identity=identity,
         title=identity.display_name or identity.provider_user_id,
+        ticket_id=ticket_id,
     )
     if text.strip() or template is not None:
         message_send(activity=activity, author=agent, text=text, template=template,

@@ -134,7 +134,7 @@ def test_a_transfer_declined_rings_the_next_agent_of_the_queue():
     offer_reject(offer_id=Offer.objects.get(activity=activity).pk, agent=bob)
     # then
     ringing = Offer.objects.get(activity=activity, outcome="pending")
-    assert (ringing.agent, ringing.kind) == (carol, OfferKind.ROUTE)
+    assert (ringing.agent, ringing.kind, ringing.sent_by) == (carol, OfferKind.TRANSFER, alice)
     assert events.OFFER_NEW in carol_inbox.types()
 
 

@@ -388,11 +388,10 @@ def test_an_invited_agent_is_shown_only_the_controls_they_may_use(worker, browse
     expect(bob.get_by_role("button", name="Postpone", exact=True)).to_be_visible()
 
 
-def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(
-    worker, browser, page, sales, screenshots
-):
-    # given: Alice's chat with a customer who last wrote 30 hours ago
-    alice_agent = agent_in(sales, "alice", "Alice Novak")
+def chat_with_a_follow_up_template(sales, *, hours_ago: float) -> None:
+    """Alice's WhatsApp chat with Jana, who last wrote `hours_ago` hours ago, in a queue with
+    the approved template "Follow-up" ({{1}} the customer's first name, {{2}} an order)."""
+    alice = agent_in(sales, "alice", "Alice Novak")
     TemplateFactory(
         name="Follow-up",
         text="Hello {{1}}, news about {{2}}.",
@@ -403,26 +402,83 @@ def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(
         channel_account=sales.channel_accounts.get(),
         provider_user_id=WHATSAPP_CUSTOMER,
         display_name="Jana Dvořák",
-        last_inbound_at=timezone.now() - timedelta(hours=30),
+        last_inbound_at=timezone.now() - timedelta(hours=hours_ago),
     )
-    CustomerActivityFactory(identity=identity, owner=alice_agent)
+    CustomerActivityFactory(identity=identity, owner=alice)
+
+
+def send_follow_up(alice, screenshot) -> None:
+    """In the approved template's form, the customer's name is filled in: Alice adds the order,
+    sends, and sees the template go out with both."""
+    picker = alice.get_by_role("group", name="Approved WhatsApp template")
+    expect(picker.get_by_label("customer.first_name")).to_have_value("Jana")
+    alice.screenshot(path=screenshot)
+    picker.get_by_label("order").fill("#1234")
+    picker.get_by_role("button", name="Send template").click()
+    expect(chat(alice).locator(".msg--out")).to_contain_text("Jana · #1234")
+
+
+def test_after_24_hours_the_whatsapp_composer_offers_only_approved_templates(
+    worker, browser, page, sales, screenshots
+):
+    # given: Alice's chat with a customer who last wrote 30 hours ago
+    chat_with_a_follow_up_template(sales, hours_ago=30)
     alice = agent_browser(browser, worker, "alice")
     # when: she opens the chat
     tab(alice, "Jana Dvořák").click()
     # then: free text is blocked with the reason, and the template picker is offered
     expect(alice.get_by_text("only an approved template")).to_be_visible()
     expect(composer(alice)).to_be_hidden()
-    picker = alice.get_by_role("group", name="Approved WhatsApp template")
-    expect(picker.get_by_label("customer.first_name")).to_have_value("Jana")
-    alice.screenshot(path=screenshots / "template-only.png")
-    # when: she fills the parameter left and sends the template
-    picker.get_by_label("order").fill("#1234")
-    picker.get_by_role("button", name="Send template").click()
+    send_follow_up(alice, screenshots / "template-only.png")
     # then: it goes out as WhatsApp's template message, seen on the customer's phone
-    expect(chat(alice).locator(".msg--out")).to_contain_text("Jana · #1234")
     open_simulator(page, worker)
     page.get_by_label("Channel account").select_option(label="WhatsApp · Shop")
     expect(page.locator(".bubble--agent")).to_contain_text("follow_up", timeout=SLOW)
+
+
+def test_an_approved_template_chosen_in_the_window_asks_for_its_parameters(
+    worker, browser, sales, screenshots
+):
+    """#11 item 9: the approved template is never inserted as raw {{1}}/{{2}}."""
+    # given: Alice's WhatsApp chat with Jana, who wrote an hour ago; a canned text and an
+    # approved template in the queue
+    TemplateFactory(name="Thanks", text="Thank you for waiting.", whatsapp_name="")
+    chat_with_a_follow_up_template(sales, hours_ago=1)
+    alice = agent_browser(browser, worker, "alice")
+    alice.set_viewport_size({"width": 1280, "height": 720})
+    tab(alice, "Jana Dvořák").click()
+    # when: she chooses the approved template under Templates
+    alice.get_by_label("Insert template").select_option(label="Follow-up")
+    # then: nothing raw is inserted; its parameters are asked for, and it goes out as itself
+    expect(composer(alice)).to_have_value("")
+    send_follow_up(alice, screenshots / "approved-template-parameters.png")
+    # and the free-text composer is back
+    expect(alice.get_by_role("group", name="Approved WhatsApp template")).to_be_hidden()
+    alice.get_by_label("Insert template").select_option(label="Thanks")
+    expect(composer(alice)).to_have_value("Thank you for waiting.")
+
+
+def test_an_approved_template_is_not_offered_where_the_channel_cannot_send_it(
+    worker, browser, sales
+):
+    """#11 item 9: Viber sends no approved templates."""
+    # given: Alice's Viber chat in a queue with an approved WhatsApp template
+    alice_agent = agent_in(sales, "alice", "Alice Novak")
+    TemplateFactory(name="Thanks", text="Thank you for waiting.", whatsapp_name="")
+    TemplateFactory(name="Follow-up", text="Hello {{1}}.", whatsapp_name="follow_up",
+                    whatsapp_parameters=["customer.first_name"])  # fmt: skip
+    identity = IdentityFactory(
+        channel_account=ChannelAccountFactory(name="Viber", queue=sales, viber=True),
+        display_name="Jana Dvořák",
+        last_inbound_at=timezone.now(),
+    )
+    CustomerActivityFactory(identity=identity, owner=alice_agent)
+    alice = agent_browser(browser, worker, "alice")
+    # when: she opens the chat's templates
+    tab(alice, "Jana Dvořák").click()
+    # then: only the canned text is offered
+    templates = alice.get_by_label("Insert template").locator("option")
+    expect(templates).to_have_text(["Templates…", "Thanks"])
 
 
 def test_a_customer_whose_transfer_was_missed_and_rejected_rings_the_agent_ready_again(

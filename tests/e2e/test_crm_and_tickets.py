@@ -115,6 +115,15 @@ def test_from_a_chat_the_agent_adds_the_contact_opens_a_ticket_and_sees_the_jour
     alice.screenshot(path=screenshots / "crm-and-ticket-widgets.png")
 
 
+def message_from_ticket(page, ticket) -> None:
+    """The agent opens the ticket in the Tickets module and clicks its WhatsApp button."""
+    page.get_by_role("link", name="Tickets").click()
+    page.get_by_role("link", name=f"#{ticket.pk} {ticket.title}").click()
+    page.get_by_role("article", name=f"Ticket #{ticket.pk}").get_by_role(
+        "button", name="WhatsApp"
+    ).first.click()
+
+
 def test_a_chat_starts_from_a_crm_contact(worker, browser, sales, screenshots):
     # given: Jana wrote two hours ago; her chat was closed
     known_customer(sales)
@@ -147,17 +156,39 @@ def test_a_chat_starts_from_a_ticket(worker, browser, sales):
     ticket = TicketFactory(contact=contact, title="Broken lid")
     alice = agent_browser(browser, worker, "alice")
     # when: Alice opens it in the Tickets module and clicks its WhatsApp button
-    alice.get_by_role("link", name="Tickets").click()
-    alice.get_by_role("link", name=f"#{ticket.pk} Broken lid").click()
-    alice.get_by_role("article", name=f"Ticket #{ticket.pk}").get_by_role(
-        "button", name="WhatsApp"
-    ).first.click()
+    message_from_ticket(alice, ticket)
     dialog = alice.get_by_role("dialog")
     expect(dialog).to_contain_text("To Jana Dvořák")
     dialog.get_by_role("button", name="Start chat").click()
     # then
     expect(tab(alice, "Jana D.")).to_have_attribute("aria-current", "page")
     assert Activity.objects.get(state=ActivityState.OPEN).owner.display_name == "Alice Novak"
+
+
+def test_a_chat_started_from_a_ticket_is_in_the_channels_queue_and_linked_to_the_ticket(
+    worker, browser, sales, screenshots
+):
+    """#11 item 12."""
+    # given: Alice is also in queue 50 General, her first; a ticket of Jana's
+    MembershipFactory(
+        agent=sales.memberships.get().agent, queue=QueueFactory(number=50, name="General")
+    )
+    ticket = TicketFactory(contact=known_customer(sales), title="Broken lid")
+    alice = agent_browser(browser, worker, "alice")
+    alice.set_viewport_size({"width": 1280, "height": 720})
+    # when: she starts a WhatsApp chat from the ticket
+    message_from_ticket(alice, ticket)
+    # then: the window writes from Sales, the queue the WhatsApp number feeds
+    dialog = alice.get_by_role("dialog")
+    expect(dialog.get_by_label("Queue")).to_have_value(str(sales.pk))
+    alice.screenshot(path=screenshots / "new-message-from-ticket.png")
+    dialog.get_by_role("button", name="Start chat").click()
+    # and the chat opens assigned to the ticket, which lists it
+    expect(tab(alice, "Jana D.")).to_have_attribute("aria-current", "page")
+    screen = alice.locator(".screen:not([hidden])")
+    expect(screen.get_by_role("region", name="Ticket")).to_contain_text("Broken lid")
+    alice.screenshot(path=screenshots / "chat-started-from-ticket.png")
+    assert Activity.objects.get(state=ActivityState.OPEN).ticket == ticket
 
 
 def test_send_and_close_from_the_panel_button_needs_a_status(worker, browser, page, sales):

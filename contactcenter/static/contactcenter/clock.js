@@ -1,9 +1,10 @@
 /**
  * Ticking times: every element with `data-since` (an ISO time) shows how long ago it was, and
- * every one with `data-until` how long is left, refreshed each second. The server's clock is
+ * every one with `data-until` how long is left, refreshed each second; server-rendered times
+ * are shown in the workspace's one format. The server's clock is
  * the reference: `syncClock` learns the offset from the snapshot's `server_time`.
  */
-import { duration } from "cc/dom.js";
+import { clockTime, duration } from "cc/dom.js";
 
 let offsetMs = 0;
 
@@ -34,9 +35,19 @@ function tick(root) {
   }
 }
 
+/** Times the server rendered (`{% local_time %}`) take the workspace's one format. */
+function localTimes(root) {
+  for (const element of root.querySelectorAll("time[data-local]")) {
+    element.removeAttribute("data-local");
+    element.textContent = clockTime(element.dateTime);
+  }
+}
+
 export function startClock(root = document) {
   tick(root);
   setInterval(() => tick(root), 1000);
+  localTimes(root);
+  new MutationObserver(() => localTimes(root)).observe(root, { childList: true, subtree: true });
 }
 
 /** Refresh the ticking times under `element` now (just rendered); null (not on the page): none. */

@@ -60,12 +60,16 @@ export function duration(ms) {
   return `${seconds} s`;
 }
 
-/** "14:05" today, "3 Mar 14:05" on other days. */
+const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const DATE_TIME = new Intl.DateTimeFormat(undefined,
+  { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+
+/** The one date and time format of the workspace, in the agent's locale: the time alone today
+ * ("14:05"), with the date on other days ("3 Mar 2026, 14:05"). */
 export function clockTime(iso) {
   const date = new Date(iso);
-  const time = date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  if (date.toDateString() === new Date().toDateString()) return time;
-  return `${date.toLocaleDateString([], { day: "numeric", month: "short" })} ${time}`;
+  if (date.toDateString() === new Date().toDateString()) return TIME.format(date);
+  return DATE_TIME.format(date);
 }
 
 export function initials(name) {

@@ -51,10 +51,10 @@ export class Modules {
   /** The Send new message window, opened once its form is loaded. One that cannot be loaded
    * is not opened (the agent is told); a second click while the first loads leaves it to the
    * first. */
-  async newMessage(provider, identity = "") {
+  async newMessage(provider, identity = "", ticket = "") {
     const dialog = document.getElementById("new-message-dialog");
     const body = document.getElementById("new-message-body");
-    const { status, ok } = await loadFragment(url("new-message", {}, { provider, identity }), body);
+    const { status, ok } = await loadFragment(url("new-message", {}, { provider, identity, ticket }), body);
     if (status === null) return;
     if (!ok) {
       document.dispatchEvent(new CustomEvent("cc:error", { detail: "The new message window could not be loaded; try again." }));
@@ -72,7 +72,7 @@ export class Modules {
     }
     const channel = event.target.closest("[data-new-message]");
     if (channel) {
-      this.newMessage(channel.dataset.newMessage, channel.dataset.identity ?? "");
+      this.newMessage(channel.dataset.newMessage, channel.dataset.identity ?? "", channel.dataset.ticket ?? "");
       return;
     }
     const tab = event.target.closest("[data-tabs] [data-tab]");

@@ -104,8 +104,8 @@ export class Notifications extends EventTarget {
       h("p", { class: "notification__customer" }, ...this.#who(activity),
         activity.provider ? h("span", { class: `channel channel--${activity.provider}` }, CHANNEL_NAMES[activity.provider]) : null),
       h("dl", { class: "notification__facts" },
-        h("div", {}, h("dt", {}, "Queue"), h("dd", {}, `${activity.queue.number} ${activity.queue.name}`)),
-        h("div", {}, h("dt", {}, "In queue"), h("dd", { "data-since": activity.queued_at })),
+        h("div", {}, h("dt", {}, "Queue"), h("dd", {}, `${offer.queue.number} ${offer.queue.name}`)),
+        this.#wait(offer),
         h("div", {}, h("dt", {}, "Notified"), h("dd", { "data-since": offer.created_at }))),
       h("footer", { class: "notification__actions" },
         h("button", { type: "button", class: "notification__minimise", title: "Minimise into Waiting activities",
@@ -126,6 +126,16 @@ export class Notifications extends EventTarget {
     );
     card.querySelector(".notification__grip").addEventListener("pointerdown", (event) => this.#drag(event));
     return card;
+  }
+
+  /** How long the customer has waited: in the queue for a new message; for a chat handed on
+   * or shared, since their message still unanswered: when the chat first queued says nothing
+   * of how long the customer waits now. */
+  #wait(offer) {
+    const activity = offer.activity;
+    if (offer.kind === "route") return h("div", {}, h("dt", {}, "In queue"), h("dd", { "data-since": activity.queued_at }));
+    const since = activity.awaiting_reply_since;
+    return h("div", {}, h("dt", {}, "Customer waits"), since ? h("dd", { "data-since": since }) : h("dd", {}, "Answered"));
   }
 
   /** A card whose customer is now known by name (their provider told it late). */

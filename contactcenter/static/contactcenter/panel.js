@@ -5,7 +5,7 @@
  */
 import { api } from "cc/api.js";
 import { tickNow } from "cc/clock.js";
-import { fill, h, setText } from "cc/dom.js";
+import { clockTime, fill, h, setText } from "cc/dom.js";
 import { isMuted, setMuted } from "cc/sound.js";
 import { TabStrip } from "cc/tab_strip.js";
 import { url } from "cc/urls.js";
@@ -137,7 +137,7 @@ export class Panel {
           h("span", { class: "muted" }, ` ${activity.queue.number} ${activity.queue.name}`),
           this.#unread.has(activity.id) ? h("span", { class: "pill pill--new" }, "New message") : null),
         h("div", { class: "activity-row__meta" },
-          activity.postponed_until ? `Comes back at ${new Date(activity.postponed_until).toLocaleString()}` : "Until you resume it"),
+          activity.postponed_until ? `Comes back at ${clockTime(activity.postponed_until)}` : "Until you resume it"),
         h("div", { class: "activity-row__actions" },
           h("button", { type: "button", class: "button button--small button--primary",
             onclick: (event) => this.#act(event, async () =>

@@ -70,7 +70,7 @@ const EVENT_TEXT = {
   invited: (e) => `${e.actor ?? "Someone"} invited ${e.agent?.display_name ?? e.data.queue ?? "a queue"}`,
   joined: (e) => `${agentName(e)} joined`,
   left: (e) => `${agentName(e)} left`,
-  postponed: (e) => `Postponed by ${e.actor}${e.data.until ? ` until ${new Date(e.data.until).toLocaleString()}` : ""}`,
+  postponed: (e) => `Postponed by ${e.actor}${e.data.until ? ` until ${clockTime(e.data.until)}` : ""}`,
   resumed: (e) => (e.actor ? `Resumed by ${e.actor}` : "Back from postponement"),
   status: (e) => (e.data.name ? `Status: ${e.data.name} (${e.actor})` : `Status cleared by ${e.actor}`),
   important: (e) => `${e.data.important ? "Marked" : "Unmarked"} important by ${e.actor}`,
@@ -93,7 +93,7 @@ export function eventItem(event) {
 
 /** A separator before an earlier chat loaded by "Load older messages". */
 export function earlierChatItem(activity) {
-  const when = new Date(activity.queued_at).toLocaleString();
+  const when = clockTime(activity.queued_at);
   return h("li", { class: "earlier" }, `Earlier chat · ${activity.queue.number} ${activity.queue.name} · ${when}`);
 }
 

@@ -1,13 +1,14 @@
 /**
  * The message widget's composer: Enter sends, Shift+Enter starts a new line; templates insert
- * their text (placeholders filled by the server); emoji; files by Select files or by dropping
+ * their text (placeholders filled by the server), an approved WhatsApp template asks for its
+ * parameters and is sent as itself; emoji; files by Select files or by dropping
  * them on the grey area, checked against the channel's type and size limits before they are
  * sent (the server checks again). Where the reply window forbids free text it says why and
  * offers what is allowed: WhatsApp's approved templates with their parameters.
  */
 import { ApiError, api } from "cc/api.js";
 import { msUntil } from "cc/clock.js";
-import { bytes, h } from "cc/dom.js";
+import { bytes, clockTime, h } from "cc/dom.js";
 import { url } from "cc/urls.js";
 import { openEmojiPicker } from "messaging/emoji.js";
 
@@ -80,8 +81,10 @@ export class Composer {
     });
     const templates = this.#form.querySelector(".composer__templates");
     templates.addEventListener("change", () => {
+      const option = templates.selectedOptions[0];
       const template = this.#templates.find((item) => String(item.id) === templates.value);
-      if (template) this.#insert(template.text);
+      if (option?.hasAttribute("data-approved")) this.#openApproved(templates.value);
+      else if (template) this.#insert(template.text);
       templates.value = "";
     });
     const emojiButton = this.#form.querySelector(".composer__emoji");
@@ -186,7 +189,10 @@ export class Composer {
     this.#text.disabled = !freeText;
     this.#form.querySelector(".composer__drop").hidden = !freeText;
     const picker = this.#form.querySelector(".composer__wa");
-    if (picker) picker.hidden = !replyWindow.template_required;
+    if (picker) {
+      picker.hidden = !replyWindow.template_required;
+      picker.querySelector(".composer__wa-cancel").hidden = replyWindow.template_required;
+    }
     note.className = `composer__window${freeText ? "" : " composer__window--blocked"}`;
     if (replyWindow.template_required) {
       note.textContent = templates.length
@@ -195,7 +201,7 @@ export class Composer {
     } else if (replyWindow.refusal) {
       note.textContent = replyWindow.refusal;
     } else if (replyWindow.tag) {
-      note.textContent = `More than 24 hours since the customer last wrote: replies go out with the ${replyWindow.tag} tag until ${new Date(replyWindow.closes_at).toLocaleString()}.`;
+      note.textContent = `More than 24 hours since the customer last wrote: replies go out with the ${replyWindow.tag} tag until ${clockTime(replyWindow.closes_at)}.`;
     } else {
       note.textContent = "";
     }
@@ -204,6 +210,17 @@ export class Composer {
       const left = msUntil(replyWindow.closes_at);
       if (left < 2 ** 31) this.#windowTimer = setTimeout(() => this.refreshWindow(), Math.max(0, left) + 1000);
     }
+  }
+
+  /** An approved template chosen under Templates: WhatsApp sends it only as itself, so it
+   * opens the form asking for its parameters instead of putting {{1}} into the message. */
+  #openApproved(templateId) {
+    const picker = this.#form.querySelector(".composer__wa");
+    const select = picker.querySelector(".composer__wa-template");
+    select.value = templateId;
+    select.dispatchEvent(new Event("change"));
+    picker.hidden = false;
+    picker.querySelector("[data-parameter]")?.focus();
   }
 
   #wireWhatsAppTemplates() {
@@ -222,6 +239,7 @@ export class Composer {
     };
     select.addEventListener("change", showParameters);
     showParameters();
+    picker.querySelector(".composer__wa-cancel").addEventListener("click", () => { picker.hidden = true; });
     picker.querySelector(".composer__wa-send").addEventListener("click", () => {
       const inputs = [...picker.querySelectorAll("[data-parameter]")];
       const missing = inputs.find((input) => !input.value.trim());
@@ -233,7 +251,7 @@ export class Composer {
       const button = picker.querySelector(".composer__wa-send");
       button.disabled = true;
       this.#post({ template: Number(select.value), template_parameters: inputs.map((input) => input.value.trim()) })
-        .then((sent) => { if (sent) showParameters(); })
+        .then((sent) => { if (sent) { showParameters(); this.#showWindow(); } })
         .finally(() => { button.disabled = false; });
     });
   }

@@ -34,6 +34,16 @@ export class MessageWidget {
         onSent: (messages) => messages.forEach((message) => this.#upsert(message)) });
     }
     this.#wireControls();
+    this.#keepEndInView();
+  }
+
+  /** While the latest message is in view it stays there when the chat's box shrinks (a refusal
+   * under the controls, the template form, a longer draft): those must not hide it. */
+  #keepEndInView() {
+    const chat = this.#element.querySelector(".chat");
+    let atEnd = true;
+    chat.addEventListener("scroll", () => { atEnd = this.#nearEnd(); });
+    new ResizeObserver(() => { if (atEnd) chat.scrollTop = chat.scrollHeight; }).observe(chat);
   }
 
   /** A message of this activity arrived or changed (a websocket frame). */
