@@ -49,6 +49,6 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 # The README's picture of the workspace mid-chat, from the last browser test run's output.
-screenshot: var/screenshots/activity.png
+screenshot: var/screenshots/crm-and-ticket-widgets.png
 	mkdir -p docs
-	cp var/screenshots/activity.png docs/workspace-mid-chat.png
+	cp var/screenshots/crm-and-ticket-widgets.png docs/workspace-mid-chat.png
