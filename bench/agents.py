@@ -22,11 +22,8 @@ import argparse
 import asyncio
 import contextlib
 import json
-import logging
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -40,8 +37,6 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the pro
     sys.path.insert(0, str(ROOT))
 
 from bench.e2e_latency import (  # noqa: E402
-    PRODUCTION,
-    STAGES_ENV,
     AgentSocket,
     celery_worker,
     cpu_sample,
@@ -51,11 +46,10 @@ from bench.e2e_latency import (  # noqa: E402
     keep_alive,
     percentile,
     post_webhooks,
-    prepare_backends,
     reset_redis,
     seed,
+    stage,
 )
-from bench.ingest import migrate, server_env, setup_django  # noqa: E402
 
 GOAL_P99_S = 1.0
 CONNECT_BATCH = 25  # sockets opened at once
@@ -236,21 +230,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with contextlib.ExitStack() as stack:
-        scratch = Path(tempfile.mkdtemp(prefix="cc-bench-agents-"))
-        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
-        (scratch / "stages").mkdir()
-        database_url, redis_url, embedded = prepare_backends(stack, scratch)
-        env = {**server_env(database_url, redis_url), **PRODUCTION,
-               STAGES_ENV: str(scratch / "stages")}  # fmt: skip
-        migrate(env)
-        setup_django({k: v for k, v in env.items() if k != STAGES_ENV})
-        logging.getLogger("axes").setLevel(logging.WARNING)  # a line per agent signed in
+        ready = stage(stack, "agents", stamps=True)
+        scratch, env, database_url = ready.scratch, ready.env, ready.database_url
         seeded = seed(args.agents)
-        reset_redis(redis_url)
-        stack.callback(reset_redis, redis_url)
+        reset_redis(ready.redis_url)
+        stack.callback(reset_redis, ready.redis_url)
         print(f"fan-out: {args.agents} agents in one queue on {args.daphnes} daphne process(es),"
               f" {os.cpu_count()} cores shared with the worker, the backends and this client; "
-              f"{'embedded ' if embedded else ''}Redis, "
+              f"{'embedded ' if ready.embedded else ''}Redis, "
               f"{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}")  # fmt: skip
         servers, ports, daphne_pids = {}, [], []
         for n in range(args.daphnes):

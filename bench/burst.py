@@ -29,14 +29,11 @@ import argparse
 import asyncio
 import contextlib
 import json
-import logging
 import math
 import os
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -50,7 +47,6 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the pro
     sys.path.insert(0, str(ROOT))
 
 from bench.e2e_latency import (  # noqa: E402
-    PRODUCTION,
     Delivery,
     Hub,
     _stop,
@@ -63,12 +59,11 @@ from bench.e2e_latency import (  # noqa: E402
     deliveries,
     percentile,
     post_webhooks,
-    prepare_backends,
     print_cpu,
     reset_redis,
     seed,
+    stage,
 )
-from bench.ingest import migrate, server_env, setup_django  # noqa: E402
 
 RATE = 80.0  # new customers a second: twice the 43/s this 2-core VM sustains (e2e_latency.py)
 GOAL_P99_S = 1.0
@@ -365,21 +360,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with contextlib.ExitStack() as stack:
-        scratch = Path(tempfile.mkdtemp(prefix="cc-bench-burst-"))
-        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
-        database_url, redis_url, embedded = prepare_backends(stack, scratch)
-        env = {**server_env(database_url, redis_url), **PRODUCTION}
-        if args.one_queue:
-            env["BENCH_ONE_QUEUE"] = "1"
-        migrate(env)
-        setup_django(env)
-        logging.getLogger("axes").setLevel(logging.WARNING)  # a line per agent signed in
+        ready = stage(stack, "burst", **({"BENCH_ONE_QUEUE": "1"} if args.one_queue else {}))
+        scratch, env = ready.scratch, ready.env
+        database_url, redis_url = ready.database_url, ready.redis_url
         seeded, probe = seed(args.agents), seed_probe(args.deadline)
         reset_redis(redis_url)
         stack.callback(reset_redis, redis_url)
         setup = "one queue, one worker" if args.one_queue else "split queues, as the Procfile"
         print(f"burst: {args.rate:g}/s new customers for {args.seconds:g} s, then quiet; "
-              f"{setup}; {os.cpu_count()} cores; {'embedded ' if embedded else ''}Redis, "
+              f"{setup}; {os.cpu_count()} cores; {'embedded ' if ready.embedded else ''}Redis, "
               f"{'SQLite' if database_url.startswith('sqlite') else 'PostgreSQL'}")  # fmt: skip
         port, daphne_pid = stack.enter_context(daphne(env, scratch))
         servers = {"daphne": daphne_pid, **start_workers(stack, env, scratch, args.one_queue)}

@@ -23,19 +23,15 @@ import contextlib
 import json
 import os
 import secrets
-import shutil
-import tempfile
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import httpx
 
 from bench.e2e_latency import (
-    PRODUCTION,
     Account,
     agent_sockets,
     celery_worker,
@@ -43,12 +39,11 @@ from bench.e2e_latency import (
     cpu_shares,
     daphne,
     percentile,
-    prepare_backends,
     reset_redis,
     seed,
     sign,
+    stage,
 )
-from bench.ingest import migrate, server_env, setup_django
 
 REPLIES = 10  # agent replies per conversation; the customer writes as often, the first included
 RECEIPTS = ("sent", "delivered", "read")
@@ -340,14 +335,10 @@ def report(timings: Timings, cpu: dict[str, float], seconds: float, args) -> int
 
 def main(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
-        scratch = Path(tempfile.mkdtemp(prefix="cc-bench-conversations-"))
-        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
         provider = stack.enter_context(FakeGraphApi())
-        database_url, redis_url, _ = prepare_backends(stack, scratch)
-        env = {**server_env(database_url, redis_url), **PRODUCTION,
-               "WHATSAPP_API_URL": provider.url}  # fmt: skip
-        migrate(env)
-        setup_django(env)
+        ready = stage(stack, "conversations", WHATSAPP_API_URL=provider.url)
+        scratch, env = ready.scratch, ready.env
+        database_url, redis_url = ready.database_url, ready.redis_url
         seeded = seed(args.agents)
         tokens = agent_tokens(seeded.agent_ids)
         reset_redis(redis_url)

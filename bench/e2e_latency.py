@@ -30,6 +30,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import logging
 import math
 import os
 import secrets
@@ -230,6 +231,35 @@ def prepare_backends(stack: contextlib.ExitStack, scratch: Path) -> tuple[str, s
     from config.embedded_redis import EmbeddedRedis
 
     return database_url, stack.enter_context(EmbeddedRedis(scratch / "redis.sock")).url, True
+
+
+@dataclass
+class Stage:
+    """A bench run's scratch directory, backends and server environment, ready to be seeded."""
+
+    scratch: Path
+    env: dict[str, str]
+    database_url: str
+    redis_url: str
+    embedded: bool  # a private redis-server of this run's
+
+
+def stage(stack: contextlib.ExitStack, name: str, *, stamps: bool = False, **extra_env) -> Stage:
+    """What every bench does first: a scratch directory (removed after the run), fresh backends,
+    the servers' environment (production settings, `extra_env`, and with `stamps` the probes'
+    stage stamps under scratch/stages), migrated, and this process's ORM set up like the
+    servers, to seed the run."""
+    scratch = Path(tempfile.mkdtemp(prefix=f"cc-bench-{name}-"))
+    stack.callback(shutil.rmtree, scratch, ignore_errors=True)
+    (scratch / "stages").mkdir()
+    database_url, redis_url, embedded = prepare_backends(stack, scratch)
+    if stamps:
+        extra_env[STAGES_ENV] = str(scratch / "stages")
+    env = {**server_env(database_url, redis_url), **PRODUCTION, **extra_env}
+    migrate(env)
+    setup_django({k: v for k, v in env.items() if k != STAGES_ENV})
+    logging.getLogger("axes").setLevel(logging.WARNING)  # a line per agent signed in
+    return Stage(scratch, env, database_url, redis_url, embedded)
 
 
 def reset_redis(redis_url: str) -> None:
@@ -452,11 +482,14 @@ def cpu_shares(before: CpuSample, after: CpuSample, seconds: float, servers: dic
 
 @dataclass
 class Hub:
-    """What every agent socket received: when each offer (by activity title) and each ping (by
-    sequence number) arrived, and the event-id gaps (events the channel layer dropped)."""
+    """What every agent socket received: when each activity's first offer (by title) and each
+    ping (by sequence number) arrived, the event-id gaps (events the channel layer dropped), and
+    offers received twice (by offer id: an activity rung again, in a new round after a decline,
+    is a new offer, not a duplicate)."""
 
     offers: dict[str, float] = field(default_factory=dict)
     offered_to: dict[str, int] = field(default_factory=dict)
+    offer_ids: set[int] = field(default_factory=set)
     duplicate_offers: int = 0
     pings: dict[int, float] = field(default_factory=dict)
     snapshots: int = 0
@@ -488,12 +521,11 @@ class Hub:
         if "event_id" in event:
             self.seen_ids[agent_index, event["stream"]].add(event["event_id"])
         if kind == "offer.new":
-            title = event["offer"]["activity"]["title"]
-            if title in self.offers:
-                self.duplicate_offers += 1
-            else:
-                self.offers[title] = now
-                self.offered_to[title] = agent_index
+            offer = event["offer"]
+            self.duplicate_offers += offer["id"] in self.offer_ids
+            self.offer_ids.add(offer["id"])
+            self.offers.setdefault(offer["activity"]["title"], now)
+            self.offered_to.setdefault(offer["activity"]["title"], agent_index)
         elif kind == "bench.ping":
             self.pings.setdefault(event["seq"], now)
 
@@ -1088,32 +1120,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return conversations.main(args)
     with contextlib.ExitStack() as stack:
-        scratch = Path(tempfile.mkdtemp(prefix="cc-bench-e2e-"))
-        stack.callback(shutil.rmtree, scratch, ignore_errors=True)
-        stages_dir = scratch / "stages"
-        stages_dir.mkdir()
-        database_url, redis_url, embedded = prepare_backends(stack, scratch)
-        env = {**server_env(database_url, redis_url), **PRODUCTION, STAGES_ENV: str(stages_dir)}
-        migrate(env)
-        setup_django({k: v for k, v in env.items() if k != STAGES_ENV})
+        ready = stage(stack, "e2e", stamps=True)
         seeded = seed(args.agents)
-        reset_redis(redis_url)
-        stack.callback(reset_redis, redis_url)
+        reset_redis(ready.redis_url)
+        stack.callback(reset_redis, ready.redis_url)
 
         print(f"end-to-end latency: {os.cpu_count()} cores, shared by daphne, the worker, the "
               "backends and this client. DEBUG off, as in production.")  # fmt: skip
-        print(describe_backends(database_url, redis_url, embedded))
+        print(describe_backends(ready.database_url, ready.redis_url, ready.embedded))
         print(
             f"load: {args.messages} messages from new customers at {args.rate:g}/s "
             f"(warm-up {args.warmup} not counted); {args.agents} agents connected; "
             f"worker --pool={args.pool} --concurrency={args.workers}; 1 daphne process"
         )
+        scratch, stages_dir = ready.scratch, ready.scratch / "stages"
         with (
-            daphne(env, scratch) as (port, daphne_pid),
-            celery_worker(env, scratch, args) as worker_pid,
+            daphne(ready.env, scratch) as (port, daphne_pid),
+            celery_worker(ready.env, scratch, args) as worker_pid,
         ):
             servers = {"daphne": daphne_pid, "worker": worker_pid}
-            run, floors, hub = asyncio.run(client_main(port, seeded, redis_url, args, servers))
+            run, floors, hub = asyncio.run(
+                client_main(port, seeded, ready.redis_url, args, servers)
+            )
             rows = timelines(run, read_stamps(stages_dir))
             logs = {p.name: p.read_text(errors="replace") for p in scratch.glob("*.log")}
         if args.keep_logs:

@@ -5,7 +5,7 @@ never replaces the workspace."""
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from contactcenter.models import Offer, QueueWidget, WidgetKind
 from contactcenter.services.offers import offer_accept
@@ -79,6 +79,18 @@ def with_side_widgets(queue) -> None:
     QueueWidget.objects.create(queue=queue, kind=WidgetKind.TICKET, position=2)
 
 
+def janas_chat_with_widgets(asgi_server, browser) -> tuple[Page, list[str], Locator]:
+    """Alice's page, its script errors from now on, and her chat with Jana on screen with the
+    contact and ticket widgets beside it."""
+    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
+    activity = CustomerActivityFactory(owner=alice, identity__display_name="Jana Dvořák")
+    with_side_widgets(activity.queue)
+    page = agent_browser(browser, asgi_server, "alice")
+    errors = page_errors(page)
+    tab(page, "Jana Dvořák").click()
+    return page, errors, page.get_by_role("region", name="Activity: Jana Dvořák")
+
+
 def page_errors(page: Page) -> list[str]:
     """The uncaught script errors of the page, from now on."""
     errors: list[str] = []
@@ -136,13 +148,7 @@ def test_a_widget_the_server_no_longer_gives_the_agent_closes_its_screen_quietly
 ):
     # given: Alice's chat with Jana on screen; the server now answers its widgets 404 (she
     # left or closed it a moment ago, her page has not heard yet)
-    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
-    activity = CustomerActivityFactory(owner=alice, identity__display_name="Jana Dvořák")
-    with_side_widgets(activity.queue)
-    page = agent_browser(browser, asgi_server, "alice")
-    errors = page_errors(page)
-    tab(page, "Jana Dvořák").click()
-    screen = page.get_by_role("region", name="Activity: Jana Dvořák")
+    page, errors, screen = janas_chat_with_widgets(asgi_server, browser)
     expect(screen.locator(".widget--ticket")).to_be_visible()
     page.route("**/widgets/**", lambda route: route.fulfill(status=404, body="<h1>Not Found</h1>"))
     # when: the activity changes, so the widgets are drawn again
@@ -157,13 +163,7 @@ def test_a_widget_the_server_no_longer_gives_the_agent_closes_its_screen_quietly
 @pytest.mark.parametrize("status", [403, 500])
 def test_a_widget_the_server_refuses_or_fails_stays_as_it_was(asgi_server, browser, status):
     # given: Alice's chat with Jana on screen; the server now refuses or fails its widgets
-    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
-    activity = CustomerActivityFactory(owner=alice, identity__display_name="Jana Dvořák")
-    with_side_widgets(activity.queue)
-    page = agent_browser(browser, asgi_server, "alice")
-    errors = page_errors(page)
-    tab(page, "Jana Dvořák").click()
-    screen = page.get_by_role("region", name="Activity: Jana Dvořák")
+    page, errors, screen = janas_chat_with_widgets(asgi_server, browser)
     ticket = screen.locator(".widget--ticket")
     expect(ticket).to_be_visible()
     page.route("**/widgets/**", lambda route: route.fulfill(status=status, body="<h1>Error</h1>"))
