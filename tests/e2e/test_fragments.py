@@ -7,16 +7,23 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from contactcenter.events import ACTIVITY_UPDATED, activity_changed, publish_rollback_unsafe
+from contactcenter.events.transport import agent_streams
+from contactcenter.events.workspace import ActivityChanged
 from contactcenter.models import Offer, QueueWidget, WidgetKind
+from contactcenter.selectors import activities_in_detail
+from contactcenter.serializers import ActivityDetailSerializer
+from contactcenter.services.availability import pause_start
 from contactcenter.services.offers import offer_accept
 from contactcenter.services.routing import activity_route
-from contactcenter.services.sharing import activity_invite
+from contactcenter.services.sharing import activity_invite, activity_leave
 from tests.e2e.workspace import agent_browser, notification, tab
 from tests.factories import (
     AgentFactory,
     CustomerActivityFactory,
     MembershipFactory,
     OnlineAgentFactory,
+    PauseReasonFactory,
     QueueFactory,
     StatusFactory,
 )
@@ -141,6 +148,35 @@ def test_leaving_right_after_a_colleague_joins_never_replaces_the_workspace(asgi
         expect(tab(page, f"Customer {n}")).to_have_count(0)
         assert page.url.split("#")[0] == workspace_url
         assert_workspace_intact(page, errors)
+
+
+def test_news_of_a_chat_she_left_that_arrives_late_never_brings_its_tab_back(asgi_server, browser):
+    """#11 item 2, as CI met it: her status change and her Leave run side by side on the
+    server, and the status change's news, read before or after her Leave, can be numbered
+    after it."""
+    # given: Alice's chat with Jana, shared with Bob, on her screen
+    alice = AgentFactory(user__username="alice", display_name="Alice Novak")
+    bob = OnlineAgentFactory(display_name="Bob Horvat")
+    chat = CustomerActivityFactory(owner=alice, identity__display_name="Jana Dvořák")
+    activity_invite(activity_id=chat.pk, agent=alice, to_agent_id=bob.pk)
+    offer_accept(offer_id=Offer.objects.get(activity=chat).pk, agent=bob)
+    page = agent_browser(browser, asgi_server, "alice")
+    errors = page_errors(page)
+    tab(page, "Jana Dvořák").click()
+    expect(page.get_by_role("button", name="Leave")).to_be_visible()
+    read_before = ActivityDetailSerializer(activities_in_detail().get(pk=chat.pk)).data
+    # when: she leaves, then hears of the chat as it was before she left, and as it is after
+    activity_leave(activity_id=chat.pk, agent=alice)
+    expect(tab(page, "Jana Dvořák")).to_have_count(0)
+    stale = ActivityChanged(type=ACTIVITY_UPDATED, activity=read_before)
+    publish_rollback_unsafe(agent_streams([alice.pk]), stale)
+    activity_changed(ACTIVITY_UPDATED, chat.pk, [alice.pk])
+    pause_start(agent=alice, reason_id=PauseReasonFactory(name="Lunch").pk)
+    # then: once the news after them has shown, her tab is still gone
+    expect(page.locator("#pause-button")).to_have_text("Paused · Lunch")
+    expect(tab(page, "Jana Dvořák")).to_have_count(0)
+    expect(page.get_by_role("region", name="Dashboard")).to_be_visible()
+    assert_workspace_intact(page, errors)
 
 
 def test_a_widget_the_server_no_longer_gives_the_agent_closes_its_screen_quietly(

@@ -36,11 +36,7 @@ export class Store extends EventTarget {
       case "activity.opened":
       case "activity.updated":
         this.#refreshOffers(frame.activity);
-        if (frame.activity.state === "open" || frame.activity.state === "postponed") {
-          this.activities.set(frame.activity.id, frame.activity);
-        } else {
-          this.activities.delete(frame.activity.id);
-        }
+        this.#keep(frame);
         break;
       case "activity.closed":
         this.activities.delete(frame.activity_id);
@@ -66,6 +62,20 @@ export class Store extends EventTarget {
         break;
     }
     this.dispatchEvent(new CustomEvent("change", { detail: frame }));
+  }
+
+  /** An open or postponed activity the agent takes part in is kept, any other leaves. Only
+   * activity.opened brings one in: two changes made side by side (a status chosen as the agent
+   * leaves) publish in either order, so an update may arrive after the agent's leaving, and it
+   * must not bring the tab back. */
+  #keep({ type, activity }) {
+    const mine = (activity.participants ?? []).some((agent) => agent.id === this.agent?.id);
+    const live = activity.state === "open" || activity.state === "postponed";
+    if (mine && live && (type === "activity.opened" || this.activities.has(activity.id))) {
+      this.activities.set(activity.id, activity);
+    } else {
+      this.activities.delete(activity.id);
+    }
   }
 
   /** A notification shows its activity as it is now (a customer's name learned late). */
