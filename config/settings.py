@@ -50,7 +50,15 @@ SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=False)
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.security.ExceptionReporterFilter"
 
 # The product's own apps (supervisors get every permission of these).
-PRODUCT_APPS = ["contactcenter", "messaging", "crm", "tickets", "knowledgebase", "cobrowse"]
+PRODUCT_APPS = [
+    "contactcenter",
+    "messaging",
+    "crm",
+    "tickets",
+    "knowledgebase",
+    "cobrowse",
+    "supervision",
+]
 # The provider simulator (fake Graph and Viber APIs and a customer page at /simulator/): on in
 # development, off in production. An app of its own, installed only while it is on, so that a
 # production database has none of its tables and a production site none of its URLs.
@@ -71,8 +79,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    *PRODUCT_APPS,
+    *(app for app in PRODUCT_APPS if app != "supervision"),
     *(["simulator"] if SIMULATOR_ENABLED else []),
+    # Last: its demo history is of chats on the channel accounts the simulator's demo makes.
+    "supervision",
 ]
 
 MIDDLEWARE = [

@@ -13,13 +13,20 @@ from config.health import healthz
 from contactcenter import rest
 
 # Every app's API under /api/v1/, in this order (the first route that matches answers).
-API_URLS = ["contactcenter.api_urls", "messaging.api_urls", "crm.api_urls", "tickets.api_urls"]
+API_URLS = [
+    "contactcenter.api_urls",
+    "messaging.api_urls",
+    "crm.api_urls",
+    "tickets.api_urls",
+    "supervision.api_urls",
+]
 
 urlpatterns = [
     path("", include("contactcenter.urls")),
     path("", include("messaging.urls")),
     path("crm/", include("crm.urls")),
     path("tickets/", include("tickets.urls")),
+    path("supervision/", include("supervision.urls")),
     path("healthz", healthz, name="healthz"),
     path(
         "login/",

@@ -6,10 +6,12 @@ import ast
 import re
 from pathlib import Path
 
+from django.conf import settings
+
 from config.environment import BASE_DIR
 
 CORE = "contactcenter"
-APPS = ["contactcenter", "messaging", "crm", "tickets", "knowledgebase", "cobrowse", "simulator"]
+APPS = [*settings.PRODUCT_APPS, "simulator"]
 PROVIDER_COMPARISON = re.compile(
     r"provider (==|!=|in)\b|Provider\.(WHATSAPP|MESSENGER|INSTAGRAM|VIBER)|META_PROVIDERS"
 )
@@ -69,6 +71,7 @@ def test_the_arrows_between_apps_are_the_planned_ones():
         "knowledgebase": {"contactcenter"},
         "cobrowse": set(),
         "simulator": {"contactcenter", "messaging"},
+        "supervision": {"contactcenter", "messaging"},
     }
 
 

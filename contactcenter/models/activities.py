@@ -68,7 +68,18 @@ class Activity(BaseModel):
     )
     queued_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    started_by_agent = models.BooleanField(
+        default=False, help_text="An agent wrote first: the activity was never offered."
+    )
+    first_accepted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an agent first accepted it; `accepted_at` moves on with each transfer.",
+    )
     first_customer_message_at = models.DateTimeField(null=True, blank=True)
+    first_reply_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an agent first wrote to the customer."
+    )
     last_customer_message_at = models.DateTimeField(null=True, blank=True)
     awaiting_reply_since = models.DateTimeField(
         null=True,

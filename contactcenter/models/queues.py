@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -69,6 +70,16 @@ class Queue(BaseModel):
         max_length=500,
         default="An agent has left the conversation.",
         help_text="Sent to the customer when an agent leaves a shared conversation.",
+    )
+    service_level_seconds = models.PositiveIntegerField(
+        default=60,
+        help_text="Service level: an activity accepted within this many seconds of arriving "
+        "counts as answered in time.",
+    )
+    service_level_target = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MaxValueValidator(100)],
+        help_text="The share of activities (%) to answer in time; reports mark a queue below it.",
     )
     statuses = models.ManyToManyField(
         Status,

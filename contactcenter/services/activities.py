@@ -7,6 +7,8 @@ records an `ActivityEvent` (the chat's history) and publishes on commit.
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contactcenter import events
@@ -34,11 +36,12 @@ from contactcenter.tasks import agent_route as agent_route_task
 
 
 def activity_note_agent_reply(*, activity: Activity) -> None:
-    """An agent wrote to the customer: nothing is waiting for a reply any more (reminders stop).
-    Caller holds a transaction."""
-    Activity.objects.filter(pk=activity.pk, awaiting_reply_since__isnull=False).update(
-        awaiting_reply_since=None
-    )
+    """An agent wrote to the customer: nothing is waiting for a reply any more (reminders stop),
+    and the first reply's time is kept for the reports. Caller holds a transaction."""
+    now = timezone.now()
+    Activity.objects.filter(
+        Q(awaiting_reply_since__isnull=False) | Q(first_reply_at__isnull=True), pk=activity.pk
+    ).update(awaiting_reply_since=None, first_reply_at=Coalesce("first_reply_at", Value(now)))
 
 
 def activities_customer_named(*, identity_id: int, bare_title: str, title: str) -> None:

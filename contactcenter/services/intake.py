@@ -140,6 +140,7 @@ def activity_start(
                 ticket=ticket,
                 queued_at=now,
                 accepted_at=now,
+                started_by_agent=True,
             )
     except IntegrityError as exc:  # one activity that is not closed per customer
         raise ApplicationError(

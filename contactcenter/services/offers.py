@@ -126,7 +126,10 @@ def activity_open_for(*, activity: Activity, agent: Agent, kind: str, actor=None
     activity.state = ActivityState.OPEN
     activity.owner = agent
     activity.accepted_at = now
-    activity.save(update_fields=["state", "owner", "accepted_at", "updated_at"])
+    activity.first_accepted_at = activity.first_accepted_at or now
+    activity.save(
+        update_fields=["state", "owner", "accepted_at", "first_accepted_at", "updated_at"]
+    )
     updated = Participant.objects.filter(
         activity=activity, agent=agent, left_at__isnull=True
     ).update(role=ParticipantRole.OWNER)
