@@ -13,12 +13,17 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from contactcenter import websocket_urls as workspace  # noqa: E402
+from supervision import websocket_urls as supervision  # noqa: E402
+
+WEBSOCKET_URLS = [*workspace.websocket_urlpatterns, *supervision.websocket_urlpatterns]
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter([*workspace.websocket_urlpatterns]))
+            AuthMiddlewareStack(
+                URLRouter([*workspace.websocket_urlpatterns, *supervision.websocket_urlpatterns])
+            )
         ),
     }
 )

@@ -179,6 +179,18 @@ class QueueAdmin(MembershipsSavedByServices, admin.ModelAdmin):
         (None, {"fields": ["number", "name", "routing_strategy"]}),
         ("Notifications", {"fields": ["accept_timeout", "unpaid_pause_on_timeout"]}),
         ("Reminders", {"fields": ["reminder_mode", "reminder_delay"]}),
+        (
+            "Service level and the live monitor",
+            {
+                "fields": [
+                    "service_level_seconds",
+                    "service_level_target",
+                    "service_level_alert",
+                    "wait_warning_seconds",
+                    "wait_alert_seconds",
+                ]
+            },
+        ),
         ("Closing and links", {"fields": ["statuses", "admin_url_template"]}),
     ]
 

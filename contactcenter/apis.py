@@ -129,5 +129,6 @@ class ActivityEventListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return events_of(
-            get_object_or_404(activities_visible_to(self.request.user), pk=self.kwargs["pk"])
+            get_object_or_404(activities_visible_to(self.request.user), pk=self.kwargs["pk"]),
+            audit=is_supervisor(self.request.user),
         )

@@ -24,6 +24,7 @@ from contactcenter.models import (
     ActivityEvent,
     ActivityState,
     Agent,
+    EventKind,
     Offer,
     OfferOutcome,
     Participant,
@@ -162,13 +163,13 @@ def pending_offers_for(agent: Agent) -> QuerySet[Offer]:
     )
 
 
-def events_of(activity: Activity) -> QuerySet[ActivityEvent]:
-    """The activity's history oldest first, with who did it and whom it concerned."""
-    return (
-        ActivityEvent.objects.filter(activity=activity)
-        .select_related("actor__agent", "agent")
-        .order_by("created_at", "pk")
-    )
+def events_of(activity: Activity, *, audit: bool = False) -> QuerySet[ActivityEvent]:
+    """The activity's history oldest first, with who did it and whom it concerned; with
+    `audit` (supervisors only) also who watched it silently, which agents are never shown."""
+    events = ActivityEvent.objects.filter(activity=activity)
+    if not audit:
+        events = events.exclude(kind=EventKind.MONITORED)
+    return events.select_related("actor__agent", "agent").order_by("created_at", "pk")
 
 
 def open_pause_of(agent: Agent) -> Pause | None:

@@ -2,13 +2,16 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contactcenter.models import Agent
 from contactcenter.permissions import is_supervisor
+from contactcenter.services.availability import pause_end, queue_login
+from contactcenter.services.offers import activity_offer_to
 from supervision.forms import ReportForm
 from supervision.presenting import CSV_COLUMNS, csv_value
 from supervision.reports import DEFINITIONS, GROUPINGS, Figures, report_build
@@ -103,3 +106,49 @@ class ReportApi(APIView):
                 "definitions": DEFINITIONS,
             }
         )
+
+
+class OfferToSerializer(serializers.Serializer):
+    agent = serializers.IntegerField(help_text="The agent to ring: online, in the queue.")
+
+
+class MonitorAction(APIView):
+    """The live monitor's actions: each goes through the service an agent or the admin uses."""
+
+    permission_classes = [IsAuthenticated, IsSupervisor]
+
+    def agent(self, agent_id: int) -> Agent:
+        agent = Agent.objects.filter(pk=agent_id).first()
+        if agent is None:
+            raise NotFound("No such agent.")
+        return agent
+
+
+class PauseEndApi(MonitorAction):
+    @extend_schema(tags=["monitor"], request=None, responses={204: None})
+    def post(self, request: Request, agent_id: int) -> Response:
+        """End the agent's pause (nothing happens when they are not paused)."""
+        pause_end(agent=self.agent(agent_id), actor=request.user)
+        return Response(status=204)
+
+
+class QueueLogoutApi(MonitorAction):
+    @extend_schema(tags=["monitor"], request=None, responses={204: None})
+    def post(self, request: Request, agent_id: int, queue_id: int) -> Response:
+        """Log the agent out of one of their queues."""
+        queue_login(
+            agent=self.agent(agent_id), queue_id=queue_id, logged_in=False, actor=request.user
+        )
+        return Response(status=204)
+
+
+class OfferToApi(MonitorAction):
+    @extend_schema(tags=["monitor"], request=OfferToSerializer, responses={204: None})
+    def post(self, request: Request, activity_id: int) -> Response:
+        """Ring the chosen agent for a waiting activity, instead of whoever rings now."""
+        chosen = OfferToSerializer(data=request.data)
+        chosen.is_valid(raise_exception=True)
+        activity_offer_to(
+            activity_id=activity_id, agent_id=chosen.validated_data["agent"], actor=request.user
+        )
+        return Response(status=204)

@@ -95,6 +95,7 @@ def world(db) -> World:
             "message_id": message.pk,
             "attachment_id": attachment.pk,
             "queue_id": queue.pk,
+            "agent_id": agent.pk,
             "queues": queue.pk,
             "channel-accounts": activity.channel_account_id,
             "identities": activity.identity_id,

@@ -7,11 +7,13 @@ messages' events are in messaging/events.py).
 """
 
 from contactcenter.events.transport import (
+    MONITOR_GROUP,
     agent_stream,
     agent_streams,
     events_after,
     events_since,
     last_event_ids,
+    monitor_hint,
     publish_all_rollback_unsafe,
     publish_on_commit,
     publish_rollback_unsafe,
@@ -48,6 +50,7 @@ __all__ = [
     "ACTIVITY_CLOSED",
     "ACTIVITY_OPENED",
     "ACTIVITY_UPDATED",
+    "MONITOR_GROUP",
     "OFFER_ACCEPTED",
     "OFFER_EXPIRED",
     "OFFER_NEW",
@@ -66,6 +69,7 @@ __all__ = [
     "events_after",
     "events_since",
     "last_event_ids",
+    "monitor_hint",
     "offer_decided",
     "offer_new",
     "pause_changed",

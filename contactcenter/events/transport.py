@@ -34,6 +34,8 @@ from contactcenter.redis_client import redis_client
 PUBLISH_TIMEOUT = 10
 # Events kept per stream for replay: minutes of a busy queue; a page further behind resyncs.
 KEPT_PER_STREAM = 1000
+# The supervisors' live monitors listen here for what changed (`deliver`, `monitor_hint`).
+MONITOR_GROUP = "monitor"
 
 # Numbers an event and keeps it, in one step, so that ids and the kept order always agree.
 _NUMBER_AND_KEEP = """
@@ -147,11 +149,39 @@ def _numbered(event: dict, stream: str, event_id: int) -> dict:
 
 
 def deliver(copies: list[tuple[str, dict]]) -> None:
-    """Hand each numbered event to its stream's group, in order, serialized once."""
+    """Hand each numbered event to its stream's group, in order, serialized once; and tell the
+    supervisors' monitors, in the same hand-over, whom and what the events concerned."""
     messages = [
         (stream, {"type": "cc.event", "kind": event["type"], "text": json.dumps(event)})
         for stream, event in copies
     ]
+    _send([*messages, (MONITOR_GROUP, _hint(copies))])
+
+
+def monitor_hint(*, agent_ids: Iterable[int] = (), queue_ids: Iterable[int] = ()) -> None:
+    """Tell the monitors, once the current transaction commits, about a change that publishes
+    no event to the agents' pages (an agent coming online or going offline)."""
+    hint = {"type": "monitor.hint", "agents": list(agent_ids), "queues": list(queue_ids),
+            "activities": []}  # fmt: skip
+    after_commit(lambda: _send([(MONITOR_GROUP, hint)]))
+
+
+def _hint(copies: list[tuple[str, dict]]) -> dict:
+    """The agents, queues and activities a batch of events concerned: a monitor redraws what
+    they show, a supervisor watching one of the activities fetches its new lines."""
+    agents, queues, activities = set(), set(), set()
+    for stream, event in copies:
+        kind, _, number = stream.partition(".")
+        (agents if kind == "agent" else queues).add(int(number))
+        activity = event.get("activity_id") or (event.get("activity") or {}).get("id")
+        activity = activity or ((event.get("offer") or {}).get("activity") or {}).get("id")
+        if activity:
+            activities.add(activity)
+    return {"type": "monitor.hint", "agents": sorted(agents), "queues": sorted(queues),
+            "activities": sorted(activities)}  # fmt: skip
+
+
+def _send(messages: list[tuple[str, dict]]) -> None:
     future = asyncio.run_coroutine_threadsafe(_group_send_all(messages), _publisher_loop())
     future.result(timeout=PUBLISH_TIMEOUT)
 

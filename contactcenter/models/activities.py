@@ -273,6 +273,7 @@ class EventKind(models.TextChoices):
     UNPAIRED = "unpaired", "Unpaired from its contact"
     TICKET = "ticket", "Assigned to a ticket"
     STARTED = "started", "Started by an agent"
+    MONITORED = "monitored", "Watched by a supervisor"
     CLOSED = "closed", "Closed"
 
 

@@ -18,6 +18,9 @@ class Agent(BaseModel):
         default=3, help_text="How many activities the agent handles at once."
     )
     is_online = models.BooleanField(default=False, help_text="A workspace page is connected.")
+    presence_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the agent last came online or went offline."
+    )
     last_offered_at = models.DateTimeField(
         null=True,
         blank=True,

@@ -81,6 +81,18 @@ class Queue(BaseModel):
         validators=[MaxValueValidator(100)],
         help_text="The share of activities (%) to answer in time; reports mark a queue below it.",
     )
+    service_level_alert = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text="The live monitor turns the queue's service level red below this share (%); "
+        "amber below the target.",
+    )
+    wait_warning_seconds = models.PositiveIntegerField(
+        default=60, help_text="The live monitor turns the longest wait amber past this."
+    )
+    wait_alert_seconds = models.PositiveIntegerField(
+        default=180, help_text="The live monitor turns the longest wait red past this."
+    )
     statuses = models.ManyToManyField(
         Status,
         blank=True,

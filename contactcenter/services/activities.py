@@ -260,3 +260,14 @@ def _not_taking_part(activity: Activity, agent: Agent) -> ApplicationError:
 
 def _not_found() -> ApplicationError:
     return ApplicationError("No such activity.", code="not_found", status=404)
+
+
+def activity_monitored(*, activity_id: int, supervisor) -> Activity:
+    """A supervisor opens the activity to watch it silently: nobody taking part is told (no
+    participant, no event to their pages, nothing to the customer); only the audit history
+    keeps who watched and when. 404 for an activity that does not exist."""
+    activity = Activity.objects.filter(pk=activity_id).first()
+    if activity is None:
+        raise _not_found()
+    ActivityEvent.objects.create(activity=activity, kind=EventKind.MONITORED, actor=supervisor)
+    return activity

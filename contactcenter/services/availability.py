@@ -43,7 +43,9 @@ def agent_set_online(*, agent_id: int, online: bool) -> bool:
     if agent is None or agent.is_online == online:
         return False
     agent.is_online = online
-    agent.save(update_fields=["is_online", "updated_at"])
+    agent.presence_changed_at = timezone.now()
+    agent.save(update_fields=["is_online", "presence_changed_at", "updated_at"])
+    events.monitor_hint(agent_ids=[agent.pk])
     if online:
         agent_route_task.delay_on_commit(agent.pk)
     return True

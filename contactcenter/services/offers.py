@@ -12,6 +12,7 @@ from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import (
     activity_for_update,
+    agent_for_update,
     offer_for_update,
     pending_offer_for_update,
 )
@@ -102,6 +103,36 @@ def offers_expire_overdue(*, limit: int = 500) -> int:
         outcome=OfferOutcome.PENDING, deadline__lte=timezone.now()
     ).values_list("pk", flat=True)
     return sum(offer_expire(offer_id=pk) for pk in list(overdue.order_by("deadline")[:limit]))
+
+
+@transaction.atomic(durable=True)
+def activity_offer_to(*, activity_id: int, agent_id: int, actor) -> Offer:
+    """A supervisor hands a waiting activity to an agent of its queue: a notification ringing
+    for it is withdrawn and the chosen agent is rung, whatever routing would have chosen
+    (capacity is not checked: it is the supervisor's call). Refused (409) once the activity no
+    longer waits or when the agent is offline; 404 for an agent outside its queue."""
+    activity = activity_for_update(activity_id)
+    if activity is None:
+        raise ApplicationError("No such activity.", code="not_found", status=404)
+    if activity.state != ActivityState.WAITING:
+        raise ApplicationError(
+            "This activity is no longer waiting.", code="not_waiting", status=409
+        )
+    agent = agent_for_update(agent_id)
+    if agent is None or not agent.memberships.filter(queue=activity.queue_id).exists():
+        raise ApplicationError(
+            "No such agent in the activity's queue.", code="not_found", status=404
+        )
+    if not agent.is_online:
+        raise ApplicationError(
+            f"{agent} is offline: nobody would see the notification.",
+            code="agent_offline",
+            status=409,
+        )
+    offer_revoke_pending(activity)
+    offer = offer_create(activity=activity, agent=agent, kind=OfferKind.ROUTE, actor=actor)
+    events.waiting_list_changed(activity.pk, activity.queue_id)
+    return offer
 
 
 def offer_revoke_pending(activity: Activity) -> None:

@@ -141,11 +141,13 @@ def offer_create(
     kind: str,
     sent_by: Agent | None = None,
     invited_queue: Queue | None = None,
+    actor=None,
 ) -> Offer:
     """Ring `agent` for the activity until the queue's deadline.
 
-    Caller holds the activity's lock and the agent's (claimed or locked). Records `offered`,
-    pushes the notification, and schedules the deadline on commit.
+    Caller holds the activity's lock and the agent's (claimed or locked). Records `offered`
+    (by `sent_by`, or by `actor`: a supervisor), pushes the notification, and schedules the
+    deadline on commit.
     """
     now = timezone.now()
     offer = Offer.objects.create(
@@ -161,7 +163,7 @@ def offer_create(
         activity=activity,
         kind=EventKind.OFFERED,
         agent=agent,
-        actor=sent_by.user if sent_by else None,
+        actor=sent_by.user if sent_by else actor,
         data={"offer": offer.pk, "kind": kind},
     )
     events.offer_new(offer)

@@ -265,6 +265,7 @@ def test_a_range_that_ends_before_it_starts_is_refused(client):
     assert "The range ends before it starts." in page.content.decode()
 
 
-def test_agents_are_sent_to_the_back_office_login(client):
-    client.force_login(AgentFactory().user)
+def test_agents_find_no_such_page_and_strangers_are_sent_to_log_in(client):
     assert client.get("/supervision/reports/").url.startswith("/admin/login/")
+    client.force_login(AgentFactory().user)
+    assert client.get("/supervision/reports/").status_code == 404
