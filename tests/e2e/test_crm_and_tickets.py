@@ -150,6 +150,30 @@ def test_a_chat_starts_from_a_crm_contact(worker, browser, sales, screenshots):
     assert Message.objects.filter(direction=Direction.OUT).count() == 1
 
 
+def test_a_contact_opened_while_the_search_is_on_its_way_stays_open(worker, browser, sales):
+    """The search runs a moment after the agent stops typing; a contact she opened meanwhile
+    must not be replaced by the list when that search answers last (seen on a loaded server)."""
+    # given: Alice in the CRM's contacts; the server answers only when the test lets it
+    known_customer(sales)
+    alice = agent_browser(browser, worker, "alice")
+    alice.get_by_role("link", name="CRM").click()
+    held = {}
+    alice.route(re.compile(r"/crm/contacts/\d+/$"), lambda route: held.setdefault("contact", route))
+    alice.route(re.compile(r"/crm/contacts/\?"), lambda route: held.setdefault("search", route))
+    # when: she types a search and at once opens Jana from the list still shown
+    alice.get_by_role("searchbox", name="Search contacts").fill("Dvořák")
+    alice.get_by_role("link", name="Jana Dvořák").click()
+    alice.wait_for_timeout(1000)  # the search's moment has passed
+    # and the contact answers first, the search (if it was sent) last
+    held.pop("contact").continue_()
+    expect(alice.get_by_role("article", name="Contact Jana Dvořák")).to_be_visible()
+    if "search" in held:
+        held.pop("search").continue_()
+    alice.wait_for_timeout(500)
+    # then: Jana's contact is what she sees
+    expect(alice.get_by_role("article", name="Contact Jana Dvořák")).to_be_visible()
+
+
 def test_a_chat_starts_from_a_ticket(worker, browser, sales):
     # given: a ticket of Jana's
     contact = known_customer(sales)

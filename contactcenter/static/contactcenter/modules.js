@@ -24,6 +24,7 @@ export class Modules {
     document.addEventListener("click", (event) => this.#click(event));
     document.addEventListener("change", (event) => this.#insertTemplate(event));
     document.body.addEventListener("htmx:afterSwap", (event) => renderTranscripts(event.target));
+    latestActionWins();
     document.body.addEventListener("cc:conversation", (event) => this.#conversation(event.detail));
   }
 
@@ -117,4 +118,29 @@ export function renderTranscripts(root) {
     const data = JSON.parse(list.previousElementSibling.textContent);
     list.replaceChildren(...historyItems(data));
   }
+}
+
+/** A module's search (its `.filters` form) goes out a moment after the agent stops typing; if
+ * she opened something else in that module meanwhile (a contact from the list still shown),
+ * the search is not sent: answering last, it would replace what she opened with the list. */
+function latestActionWins() {
+  const typed = new WeakMap(); // module -> when its filters were last changed or submitted
+  const opened = new WeakMap(); // module -> when a request of anything else in it was sent
+  const changed = (event) => {
+    const module = event.target.closest?.(".filters")?.closest(".module");
+    if (module) typed.set(module, performance.now());
+  };
+  // Capturing: before htmx, which sends a submitted search from the form's own listener.
+  document.addEventListener("input", changed, true);
+  document.addEventListener("submit", changed, true);
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const source = event.detail.elt;
+    const module = source.closest?.(".module");
+    if (!module) return;
+    if (!source.matches(".filters")) {
+      opened.set(module, performance.now());
+    } else if ((opened.get(module) ?? -1) > (typed.get(module) ?? 0)) {
+      event.preventDefault();
+    }
+  });
 }
