@@ -59,6 +59,7 @@ def _agents() -> list[dict]:
         pause.agent_id: pause
         for pause in Pause.objects.filter(ended_at__isnull=True).select_related("reason")
     }
+    agents = list(Agent.objects.order_by("display_name", "pk"))
     queues = defaultdict(list)
     for membership in QueueMembership.objects.order_by("queue__number").values(
         "agent", "queue", "logged_in"
@@ -66,9 +67,11 @@ def _agents() -> list[dict]:
         queues[membership["agent"]].append(
             {"id": membership["queue"], "logged_in": membership["logged_in"]}
         )
-    free_since = _free_since()
+    free_since = _free_since(
+        [agent.pk for agent in agents if agent.is_online and agent.pk not in pauses]
+    )
     rows = []
-    for agent in Agent.objects.order_by("display_name", "pk"):
+    for agent in agents:
         chats = open_chats.get(agent.pk, {"count": 0, "since": None})
         state, since = _state(agent, pauses.get(agent.pk), ringing.get(agent.pk), chats)
         if state == "ready":
@@ -100,14 +103,15 @@ def _state(agent: Agent, pause, ringing, chats) -> tuple[str, datetime | None]:
     return "ready", None
 
 
-def _free_since() -> dict[int, datetime]:
-    """When each agent last became free of work: their last pause ended, notification answered
-    or chat left (closed, transferred or left)."""
+def _free_since(agent_ids: list[int]) -> dict[int, datetime]:
+    """When each of these agents (online, not paused) last became free of work: their last
+    pause ended, notification answered or chat left (closed, transferred or left). Read through
+    the agent's rows only, so the history's size does not matter."""
     latest: dict[int, datetime] = {}
     for rows in (
-        Pause.objects.values("agent").annotate(at=Max("ended_at")),
-        Offer.objects.values("agent").annotate(at=Max("decided_at")),
-        Participant.objects.values("agent").annotate(at=Max("left_at")),
+        Pause.objects.filter(agent__in=agent_ids).values("agent").annotate(at=Max("ended_at")),
+        Offer.objects.filter(agent__in=agent_ids).values("agent").annotate(at=Max("decided_at")),
+        Participant.objects.filter(agent__in=agent_ids).values("agent").annotate(at=Max("left_at")),
     ):
         for row in rows:
             if row["at"] and (row["agent"] not in latest or row["at"] > latest[row["agent"]]):
@@ -129,7 +133,8 @@ def _queues(agents: list[dict], tz: ZoneInfo) -> list[dict]:
         .values_list("activity__queue", "count")
     )
     today = timezone.localdate(timezone=tz)
-    figures = {row.key: row for row in report_build(start=today, end=today, by="queue", tz=tz).rows}
+    report = report_build(start=today, end=today, by="queue", tz=tz, live=True)
+    figures = {row.key: row for row in report.rows}
     rows = []
     for queue in Queue.objects.order_by("number"):
         logged_in = [

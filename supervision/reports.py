@@ -136,8 +136,10 @@ class Report:
     statuses: list[tuple[str, int]] = field(default_factory=list)
 
 
-def report_build(*, start: date, end: date, by: str, tz: ZoneInfo) -> Report:
-    """The figures from `start` to `end` (both whole days in `tz`), one row per `by` value."""
+def report_build(*, start: date, end: date, by: str, tz: ZoneInfo, live: bool = False) -> Report:
+    """The figures from `start` to `end` (both whole days in `tz`), one row per `by` value;
+    `live`: only those the live monitor shows, read again after every change (no messages,
+    pauses or statuses, whose tables are the largest)."""
     since = datetime.combine(start, time.min, tzinfo=tz)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     rows: dict[object, Figures] = {}
@@ -149,8 +151,9 @@ def report_build(*, start: date, end: date, by: str, tz: ZoneInfo) -> Report:
 
     _activity_figures(row, by, tz, since, until)
     _offer_figures(row, by, tz, since, until)
-    _message_figures(row, by, tz, since, until)
-    if by == "agent":
+    if not live:
+        _message_figures(row, by, tz, since, until)
+    if by == "agent" and not live:
         _pause_figures(row, since, until)
     ordered = sorted(rows.values(), key=_order)
     _label(ordered, by, tz)
@@ -164,7 +167,7 @@ def report_build(*, start: date, end: date, by: str, tz: ZoneInfo) -> Report:
         by=by,
         rows=ordered,
         total=total,
-        statuses=_statuses(since, until),
+        statuses=[] if live else _statuses(since, until),
     )
 
 

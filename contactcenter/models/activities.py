@@ -95,6 +95,7 @@ class Activity(BaseModel):
         indexes = [
             models.Index(fields=["queue", "state", "queued_at"], name="activity_queue_state"),
             models.Index(fields=["owner", "state"], name="activity_owner_state"),
+            models.Index(fields=["queued_at"], name="activity_arrived"),  # reports, by range
             models.Index(
                 fields=["postponed_until"],
                 condition=Q(state="postponed", postponed_until__isnull=False),
@@ -190,6 +191,7 @@ class Offer(BaseModel):
                 name="offer_pending_deadline",
             ),
             models.Index(fields=["agent", "outcome"], name="offer_agent_outcome"),
+            models.Index(fields=["created_at"], name="offer_created"),  # reports, by range
         ]
         constraints = [
             models.UniqueConstraint(
