@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from contactcenter.models import ActivityEvent, Agent, Queue, QueueMembership, Status
 from contactcenter.permissions import is_supervisor
+from contactcenter.rest import IdFilter
 from contactcenter.selectors import (
     activities_visible_to,
     agent_for_user,
@@ -108,9 +109,7 @@ class QueueViewSet(viewsets.ModelViewSet):
 
 
 class ActivityEventFilter(django_filters.FilterSet):
-    after = django_filters.NumberFilter(
-        field_name="pk", lookup_expr="gt", help_text="Only lines newer than this id."
-    )
+    after = IdFilter(field_name="pk", lookup_expr="gt", help_text="Only lines newer than this id.")
 
     class Meta:
         model = ActivityEvent

@@ -1,9 +1,12 @@
-"""The REST API's frame: one error shape, one pagination, one JSON parser and one throttling for
-every endpoint (`contactcenter.openapi` describes the errors in the schema)."""
+"""The REST API's frame: one error shape, one pagination, one JSON parser, one throttling and
+one filter by id for every endpoint (`contactcenter.openapi` describes the errors in the
+schema)."""
 
 import logging
 
+import django_filters
 import redis
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
@@ -17,6 +20,20 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from contactcenter.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
+
+
+# The largest id a row can have (a 64-bit primary key).
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter by id: a whole number from 0 to MAX_ID, or a 400 saying so. django-filter's
+    NumberFilter takes any decimal, and one beyond the database's integers fails the query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, min_value=0, max_value=MAX_ID, **kwargs)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contactcenter.models import Activity
+from contactcenter.rest import IdFilter
 from contactcenter.selectors import agent_for_user, events_of
 from contactcenter.serializers import ActivityEventSerializer, QueueBriefSerializer
 from messaging.files import file_response
@@ -128,7 +129,7 @@ class IdentitySerializer(serializers.ModelSerializer):
 
 
 class IdentityFilter(django_filters.FilterSet):
-    channel_account = django_filters.NumberFilter(field_name="channel_account_id")
+    channel_account = IdFilter(field_name="channel_account_id")
     provider = django_filters.ChoiceFilter(
         field_name="channel_account__provider", choices=Provider.choices
     )

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contactcenter.action_apis import AgentApi
+from contactcenter.rest import IdFilter
 from contactcenter.serializers import ActivityDetailSerializer
 from tickets.models import Stage, Ticket
 from tickets.selectors import SORTS, tickets_for
@@ -41,8 +42,8 @@ class TicketFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label="Words of the title or description, or #number")
     favourites = django_filters.BooleanFilter(label="Only your favourites")
     mine = django_filters.BooleanFilter(label="Only tickets you own")
-    contact = django_filters.NumberFilter()
-    account = django_filters.NumberFilter()
+    contact = IdFilter()
+    account = IdFilter()
     stage = django_filters.ChoiceFilter(choices=Stage.choices)
     sort = django_filters.ChoiceFilter(choices=[(name, name) for name in SORTS])
 
