@@ -78,7 +78,12 @@ def _csv(report: Report, table: str) -> HttpResponse:
 @require_GET
 def monitor_page(request: HttpRequest) -> HttpResponse:
     """The page; its script draws what the monitor's socket sends."""
-    context = {**admin.site.each_context(request), "title": "Live monitor", "urls": page_urls()}
+    context = {
+        **admin.site.each_context(request),
+        "title": "Live monitor",
+        "urls": page_urls(),
+        "script": "supervision/monitor.js",
+    }
     return render(request, "supervision/monitor.html", context)
 
 
@@ -97,6 +102,7 @@ def watch_page(request: HttpRequest, activity_id: int) -> HttpResponse:
         "activity": activity,
         "lines": _lines(activity),
         "urls": page_urls(),
+        "script": "supervision/watch.js",
     }
     return render(request, "supervision/watch.html", context)
 

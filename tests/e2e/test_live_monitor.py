@@ -72,6 +72,9 @@ def test_the_monitor_follows_an_agent_and_a_new_customer(
     expect(clock).to_have_text(re.compile(r"0:0[1-9]"), timeout=5 * SECOND)
     expect(tile.locator(".monitor__wait")).to_have_class(re.compile("monitor__tile--amber"))
     page.screenshot(path=screenshots / f"monitor-{width}x{height}.png")
+    # when the supervisor ends Rita's pause from the monitor: she is back at work
+    row.get_by_role("button", name="End pause").click()
+    expect(row).not_to_contain_text("Paused", timeout=SECOND)
 
 
 def test_a_watched_chat_shows_the_customers_messages_and_tells_nobody(worker, browser):

@@ -4,9 +4,9 @@
  * from each row's start and the server's time; tiles turn amber and red past their queue's
  * thresholds. Actions go through the REST API; what they change comes back over the socket.
  */
-import { api, ApiError } from "../contactcenter/api.js";
-import { url } from "../contactcenter/urls.js";
-import { clock, monitorSocket } from "./monitor_socket.js";
+import { api, ApiError } from "cc/api.js";
+import { url } from "cc/urls.js";
+import { clock, monitorSocket } from "supervision/monitor_socket.js";
 
 const STATES = { offline: "Offline", paused: "Paused", ringing: "Ringing", busy: "Busy", ready: "Ready" };
 const $ = (id) => document.getElementById(id);

@@ -1,7 +1,7 @@
 /** A chat watched silently: its lines fetched again whenever the monitor's socket says it
  * changed. */
-import { url } from "../contactcenter/urls.js";
-import { monitorSocket } from "./monitor_socket.js";
+import { url } from "cc/urls.js";
+import { monitorSocket } from "supervision/monitor_socket.js";
 
 const root = document.querySelector("[data-activity-id]");
 const activityId = Number(root.dataset.activityId);
