@@ -22,12 +22,20 @@ CSV_COLUMNS = [
 ]
 
 
+# A cell starting with one of these is a formula to a spreadsheet: a name such as
+# "=HYPERLINK(...)" would run when the supervisor opens the file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value):
-    """Durations as whole seconds, a figure that has no value as an empty cell."""
+    """Durations as whole seconds, a figure that has no value as an empty cell, and a name
+    that a spreadsheet would read as a formula kept as text."""
     if value is None:
         return ""
     if isinstance(value, timedelta):
         return round(value.total_seconds())
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
     return value
 
 

@@ -66,11 +66,12 @@ def _csv(report: Report, table: str) -> HttpResponse:
     writer = csv.writer(response)
     if table == "statuses":
         writer.writerow(["status", "chats"])
-        writer.writerows(report.statuses)
+        writer.writerows((csv_value(name), count) for name, count in report.statuses)
         return response
     writer.writerow([report.by, *(column for column, _ in CSV_COLUMNS)])
     for row in [*report.rows, report.total]:
-        writer.writerow([row.label, *(csv_value(getattr(row, name)) for _, name in CSV_COLUMNS)])
+        figures = (csv_value(getattr(row, name)) for _, name in CSV_COLUMNS)
+        writer.writerow([csv_value(row.label), *figures])
     return response
 
 

@@ -269,3 +269,15 @@ def test_agents_find_no_such_page_and_strangers_are_sent_to_log_in(client):
     assert client.get("/supervision/reports/").url.startswith("/admin/login/")
     client.force_login(AgentFactory().user)
     assert client.get("/supervision/reports/").status_code == 404
+
+
+def test_a_name_a_spreadsheet_would_run_is_exported_as_text(client):
+    # given: an agent whose name is a formula, with a chat
+    agent = AgentFactory(display_name='=HYPERLINK("http://evil.example")')
+    chat(QueueFactory(), agent, queued_at=at(15, 9, 0), first_accepted_at=at(15, 9, 1))
+    client.force_login(SupervisorFactory())
+    # when
+    exported = client.get("/supervision/reports/?start=2026-01-15&end=2026-01-15&by=agent"
+                          "&tz=Europe/Prague&export=figures")  # fmt: skip
+    # then: the cell is text, not a formula
+    assert exported.content.decode().splitlines()[1].startswith("\"'=HYPERLINK(")
