@@ -6,12 +6,13 @@
  */
 import { api, ApiError } from "cc/api.js";
 import { url } from "cc/urls.js";
-import { clock, monitorSocket } from "supervision/monitor_socket.js";
+import { msSince, startClock, syncClock } from "cc/clock.js";
+import { duration } from "cc/dom.js";
+import { monitorSocket } from "supervision/monitor_socket.js";
 
 const STATES = { offline: "Offline", paused: "Paused", ringing: "Ringing", busy: "Busy", ready: "Ready" };
 const $ = (id) => document.getElementById(id);
 let state = null;
-let skew = 0; // server time - this browser's time, ms
 const chosen = new Map(); // waiting activity id -> the agent picked in its "Offer to" list
 
 function el(tag, props = {}, ...children) {
@@ -21,15 +22,12 @@ function el(tag, props = {}, ...children) {
 }
 
 function secondsSince(iso) {
-  return iso ? (Date.now() + skew - Date.parse(iso)) / 1000 : null;
+  return iso ? msSince(iso) / 1000 : null;
 }
 
-function running(iso) {
-  return el("span", { className: "monitor__clock", textContent: iso ? clock(secondsSince(iso)) : "—" });
-}
-
+/** How long since `iso`, ticking with the workspace's clock (cc/clock.js); "—" without one. */
 function withClock(iso) {
-  const node = running(iso);
+  const node = el("span", { className: "monitor__clock", textContent: iso ? duration(msSince(iso)) : "—" });
   if (iso) node.dataset.since = iso;
   return node;
 }
@@ -79,7 +77,7 @@ function queueTile(queue) {
     figure("Logged in / ready / paused", el("b", { textContent: `${queue.logged_in} / ${queue.ready} / ${queue.paused}` })),
     ...["offered", "accepted", "missed", "rejected", "unanswered"].map((name) =>
       figure(`Today ${name}`, el("b", { textContent: String(today[name]) }))),
-    figure("Average speed of answer", el("b", { textContent: today.asa_seconds === null ? "—" : clock(today.asa_seconds) })),
+    figure("Average speed of answer", el("b", { textContent: today.asa_seconds === null ? "—" : duration(today.asa_seconds * 1000) })),
     figure("Service level", el("b", { textContent: today.service_level === null ? "—" : `${today.service_level}%` }),
       level(today.service_level, t.service_level_target, t.service_level_alert, false)),
   );
@@ -171,27 +169,25 @@ function draw() {
   $("monitor-chats").replaceChildren(...(chats.length ? chats.map(chatRow) : [empty(5, "No chats going on.")]));
 }
 
-/** Every second: the clocks, and the longest waits' colours, move on without a frame. */
+/** Every second: the longest waits' colours move on with their clocks, without a frame. */
 function tick() {
-  for (const node of document.querySelectorAll("[data-since]")) {
+  for (const node of document.querySelectorAll(".monitor__wait [data-since]")) {
     const seconds = secondsSince(node.dataset.since);
-    node.textContent = clock(seconds);
-    if (node.dataset.alert) {
-      const cell = node.closest(".monitor__wait");
-      cell.classList.toggle("monitor__tile--red", seconds >= Number(node.dataset.alert));
-      cell.classList.toggle("monitor__tile--amber", seconds >= Number(node.dataset.warning) && seconds < Number(node.dataset.alert));
-    }
+    const cell = node.closest(".monitor__wait");
+    cell.classList.toggle("monitor__tile--red", seconds >= Number(node.dataset.alert));
+    cell.classList.toggle("monitor__tile--amber", seconds >= Number(node.dataset.warning) && seconds < Number(node.dataset.alert));
   }
 }
 
 $("monitor-queue").addEventListener("change", draw);
+startClock();
 setInterval(tick, 1000);
 monitorSocket({
   onState: (text) => { $("monitor-connection").textContent = text; },
   onFrame: (frame) => {
     if (frame.type !== "snapshot" && frame.type !== "state") return;
     state = frame;
-    skew = Date.parse(frame.server_time) - Date.now();
+    syncClock(frame.server_time);
     draw();
   },
 });

@@ -39,11 +39,3 @@ export function monitorSocket({ onFrame, onState, watching = null }) {
   connect();
 }
 
-/** "0:45", "12:05", "1:02:03" from a number of seconds. */
-export function clock(seconds) {
-  const total = Math.max(0, Math.floor(seconds));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const rest = String(total % 60).padStart(2, "0");
-  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
-}
