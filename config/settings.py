@@ -58,6 +58,7 @@ PRODUCT_APPS = [
     "knowledgebase",
     "cobrowse",
     "supervision",
+    "integrations",
 ]
 # The provider simulator (fake Graph and Viber APIs and a customer page at /simulator/): on in
 # development, off in production. An app of its own, installed only while it is on, so that a
@@ -79,10 +80,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    *(app for app in PRODUCT_APPS if app != "supervision"),
+    *(app for app in PRODUCT_APPS if app not in ("supervision", "integrations")),
     *(["simulator"] if SIMULATOR_ENABLED else []),
-    # Last: its demo history is of chats on the channel accounts the simulator's demo makes.
+    # After the simulator: its demo history is of chats on the channel accounts the simulator's
+    # demo makes.
     "supervision",
+    "integrations",
 ]
 
 MIDDLEWARE = [

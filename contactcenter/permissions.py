@@ -1,4 +1,6 @@
-"""Who is who: supervisors are active staff users (they work in the admin); agents have an Agent.
+"""Who is who: supervisors are active staff users (they work in the admin); agents have an Agent;
+integration accounts are users in the integrations' group, with neither (they work through the
+API with a token).
 
 API writes on plain resources use DRF's DjangoModelPermissions: reads need only a login (the
 queryset is scoped to the user), writes need the model permission supervisors hold.
@@ -6,6 +8,24 @@ queryset is scoped to the user), writes need the model permission supervisors ho
 
 from django.contrib.auth.models import AbstractBaseUser
 
+INTEGRATION_GROUP = "Integrations"
+
 
 def is_supervisor(user: AbstractBaseUser) -> bool:
     return user.is_active and user.is_staff
+
+
+def is_integration(user: AbstractBaseUser) -> bool:
+    """An integration account: an active user of the integrations' group (read once per user
+    object, as a request holds one user)."""
+    if not user.is_active or user.is_anonymous:
+        return False
+    if not hasattr(user, "_is_integration"):
+        user._is_integration = user.groups.filter(name=INTEGRATION_GROUP).exists()
+    return user._is_integration
+
+
+def sees_organisation(user: AbstractBaseUser) -> bool:
+    """Supervisors and integration accounts read every activity, message and agent through the
+    API; an agent reads only what the workspace shows them."""
+    return is_supervisor(user) or is_integration(user)

@@ -6,6 +6,8 @@ does nothing.
   channel ("another agent has joined"), in the caller's transaction. Messaging plugs it.
 - `contact_pair(activity=)`: pair an activity that has just opened for a customer with the CRM
   contact they are known as, in the caller's transaction. The CRM plugs it.
+- `outbox_written()`: events for integrators were committed to the outbox; fan them out to the
+  webhook endpoints soon. Called after commit; the integrations app plugs it.
 """
 
 from dataclasses import dataclass
@@ -26,10 +28,15 @@ def _nothing(**_) -> None:
     return None
 
 
+class OutboxWritten(Protocol):
+    def __call__(self) -> object: ...
+
+
 @dataclass
 class Ports:
     customer_notice: CustomerNotice = _nothing
     contact_pair: ContactPair = _nothing
+    outbox_written: OutboxWritten = _nothing
 
 
 ports = Ports()

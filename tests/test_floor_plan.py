@@ -72,6 +72,7 @@ def test_the_arrows_between_apps_are_the_planned_ones():
         "cobrowse": set(),
         "simulator": {"contactcenter", "messaging"},
         "supervision": {"contactcenter", "messaging"},
+        "integrations": {"contactcenter"},
     }
 
 

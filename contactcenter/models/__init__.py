@@ -17,6 +17,7 @@ from contactcenter.models.agents import (
     QueueMembership,
 )
 from contactcenter.models.calendar import CalendarEvent
+from contactcenter.models.outbox import OutboxEvent
 from contactcenter.models.queues import (
     Queue,
     QueueWidget,
@@ -36,6 +37,7 @@ __all__ = [
     "Offer",
     "OfferKind",
     "OfferOutcome",
+    "OutboxEvent",
     "Participant",
     "ParticipantRole",
     "Pause",
