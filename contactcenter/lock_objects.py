@@ -13,7 +13,9 @@ from contactcenter.models import Activity, Agent, Offer, Pause
 def activity_for_update(activity_id: int) -> Activity | None:
     return (
         Activity.objects.filter(pk=activity_id)
-        .select_related("queue", "owner", "channel_account", "identity", "contact__account")
+        .select_related(
+            "queue", "owner", "status", "channel_account", "identity", "contact__account"
+        )
         .select_for_update(of=("self",), no_key=True)
         .first()
     )

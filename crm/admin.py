@@ -11,7 +11,6 @@ from crm.services import (
     account_create,
     account_update,
     contact_create,
-    contact_phones_set,
     contact_update,
     phone_e164,
 )
@@ -72,17 +71,26 @@ class ContactAdmin(admin.ModelAdmin):
     inlines = [ContactPhoneInline]
 
     def save_model(self, request, obj: Contact, form, change) -> None:
-        if change:
-            contact_update(contact=obj, **_fields(form, change))
-        else:
-            obj.pk = contact_create(actor=request.user, **_fields(form, change)).pk
+        """Saved with its phone numbers by `save_related`."""
 
-    def save_formset(self, request, form, formset, change) -> None:
-        """The numbers the inline leaves, with their labels, replace the contact's."""
-        formset.save(commit=False)  # what changed, for the history (nothing is saved)
-        phones = [
-            (phone_form.cleaned_data["number"], phone_form.cleaned_data.get("label", ""))
-            for phone_form in formset.forms
-            if phone_form.cleaned_data.get("number") and not phone_form.cleaned_data.get("DELETE")
-        ]
-        contact_phones_set(contact_id=form.instance.pk, phones=phones)
+    def save_related(self, request, form, formsets, change) -> None:
+        """The contact and the numbers its inline leaves, with their labels, in one service
+        call: one change, which integrators hear of once, with its numbers."""
+        inline = next((formset for formset in formsets if formset.model is ContactPhone), None)
+        phones = None if inline is None else _phones(inline)
+        if change:
+            contact_update(contact=form.instance, phones=phones, **_fields(form, change))
+        else:
+            fields = _fields(form, change)
+            form.instance.pk = contact_create(actor=request.user, phones=phones or (), **fields).pk
+        if inline is not None:
+            inline.save(commit=False)  # what changed, for the history (nothing is saved)
+
+
+def _phones(inline) -> list[tuple[str, str]]:
+    """The numbers the inline leaves, with their labels."""
+    return [
+        (phone_form.cleaned_data["number"], phone_form.cleaned_data.get("label", ""))
+        for phone_form in inline.forms
+        if phone_form.cleaned_data.get("number") and not phone_form.cleaned_data.get("DELETE")
+    ]

@@ -17,8 +17,10 @@ from django.db import transaction
 from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityState, Agent, EventKind, Participant
+from contactcenter.outbox import fields_changed, outbox_record
 from contactcenter.services.activities import activity_lock_taking_part, event_record
 from crm.models import Account, Contact, ContactPhone
+from crm.outbox import CONTACT_FIELDS, contact_data
 from crm.selectors import contacts_matching
 from messaging.models import ExternalIdentity
 
@@ -83,28 +85,29 @@ def contact_create(
     _check_name(contact)
     contact.save()
     _set_phones(contact, phones)
+    outbox_record(type="contact.created", data=contact_data(contact))
     return contact
 
 
 @transaction.atomic
 def contact_update(*, contact: Contact, phones: Iterable[Phone] | None = None, **fields) -> Contact:
-    """Change the given fields; `phones`, when given, replaces the contact's numbers."""
+    """Change the given fields; `phones`, when given, replaces the contact's numbers.
+    Integrators hear of it when anything changed, and what (compared with the stored row: a
+    form may have changed `contact` already)."""
+    before = Contact.objects.filter(pk=contact.pk).values(*CONTACT_FIELDS).get()
     if "emails" in fields:
         fields["emails"] = _emails(fields["emails"])
     for name, value in fields.items():
         setattr(contact, name, value.strip() if isinstance(value, str) else value)
     _check_name(contact)
     contact.save()
-    if phones is not None:
-        _set_phones(contact, phones)
+    changed = fields_changed(contact, before)
+    if phones is not None and _set_phones(contact, phones):
+        changed.append("phones")
+    if changed:
+        outbox_record(type="contact.updated", data={**contact_data(contact), "changed": changed})
     _redraw_paired_activities(contact=contact)
     return contact
-
-
-@transaction.atomic
-def contact_phones_set(*, contact_id: int, phones: Iterable[Phone]) -> None:
-    """The contact's numbers become `phones` (normalised to E.164)."""
-    _set_phones(Contact.objects.get(pk=contact_id), phones)
 
 
 def _check_name(contact: Contact) -> None:
@@ -112,21 +115,23 @@ def _check_name(contact: Contact) -> None:
         raise ApplicationError("A contact needs a first or a last name.", code="name_required")
 
 
-def _set_phones(contact: Contact, phones: Iterable[Phone]) -> None:
+def _set_phones(contact: Contact, phones: Iterable[Phone]) -> bool:
     """The contact's numbers become `phones`; a label given with a number is kept with it, a
-    number given alone keeps the label it had."""
+    number given alone keeps the label it had. Returns whether any number or label changed."""
     labels: dict[str, str | None] = {}
     for phone in phones:
         raw, label = (phone, None) if isinstance(phone, str) else phone
         if raw.strip():
             labels.setdefault(phone_e164(raw), label)
-    contact.phones.exclude(number__in=labels).delete()
+    changed, _ = contact.phones.exclude(number__in=labels).delete()
     known = {phone.number: phone for phone in contact.phones.all()}
     for number, label in labels.items():
         if number not in known:
             ContactPhone.objects.create(contact=contact, number=number, label=label or "")
+            changed += 1
         elif label is not None and known[number].label != label:
-            ContactPhone.objects.filter(pk=known[number].pk).update(label=label)
+            changed += ContactPhone.objects.filter(pk=known[number].pk).update(label=label)
+    return changed > 0
 
 
 @transaction.atomic

@@ -1,9 +1,9 @@
 """Session-wide services for the suite: a real Redis, and the settings that point at it; the
 check that every event a test publishes matches its definition; no API throttling carried from
-one test to the next."""
+one test to the next; the events for integrators a test wrote, held to their examples."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
@@ -14,6 +14,8 @@ from config.embedded_redis import EmbeddedRedis
 from config.environment import redis_settings
 from contactcenter.events import transport
 from contactcenter.events.schema import event_problems
+from contactcenter.models import OutboxEvent
+from contactcenter.outbox import example_problems
 from tests.contactcenter.inbox import inboxes_stop
 
 
@@ -84,3 +86,19 @@ def published_events(monkeypatch) -> Iterator[list[dict]]:
     assert not {kind: found for kind, found in problems.items() if found}, (
         "events off their definition"
     )
+
+
+@pytest.fixture
+def outbox(db) -> Iterator[Callable[..., list[tuple[str, dict]]]]:
+    """The events for integrators written so far, as (type, data) in order, the data as an
+    endpoint receives it (JSON); given types, those only. At the end each must have its type's
+    example keys (contactcenter/outbox.py), or the test fails: the documented examples cannot
+    drift from what is sent."""
+
+    def written(*types: str) -> list[tuple[str, dict]]:
+        rows = OutboxEvent.objects.order_by("pk").values_list("type", "data")
+        return [(kind, data) for kind, data in rows if not types or kind in types]
+
+    yield written
+    problems = [problem for kind, data in written() for problem in example_problems(kind, data)]
+    assert problems == [], "events for integrators off their examples"

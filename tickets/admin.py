@@ -5,7 +5,9 @@ from django.contrib import admin
 from tickets.models import Category, Ticket
 from tickets.services import ticket_create, ticket_update
 
-CREATE_FIELDS = ["title", "description", "contact", "account", "category", "priority", "owner"]
+CREATE_FIELDS = [
+    "title", "description", "contact", "account", "category", "priority", "stage", "owner",
+]  # fmt: skip
 
 
 @admin.register(Category)
@@ -34,6 +36,4 @@ class TicketAdmin(admin.ModelAdmin):
             actor=request.user,
             **{name: data[name] for name in CREATE_FIELDS if data.get(name) is not None},
         )
-        if data["stage"] != created.stage:
-            ticket_update(ticket=created, stage=data["stage"])
         obj.pk = created.pk

@@ -79,11 +79,7 @@ class TicketViewSet(viewsets.ModelViewSet):
         return tickets_for(self.request.user)
 
     def perform_create(self, serializer: TicketSerializer) -> None:
-        data = dict(serializer.validated_data)
-        stage = data.pop("stage", None)
-        ticket = ticket_create(actor=self.request.user, **data)
-        if stage and stage != ticket.stage:
-            ticket = ticket_update(ticket=ticket, stage=stage)
+        ticket = ticket_create(actor=self.request.user, **serializer.validated_data)
         serializer.instance = tickets_for(self.request.user).get(pk=ticket.pk)
 
     def perform_update(self, serializer: TicketSerializer) -> None:

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Agent, EventKind
+from contactcenter.outbox import fields_changed, outbox_record
 from contactcenter.services.activities import activity_lock_taking_part, event_record
 from crm.models import Account, Contact
 from tickets.models import Category, Stage, Ticket
+from tickets.outbox import TICKET_FIELDS, ticket_data
 
 
 @transaction.atomic
@@ -27,10 +29,12 @@ def ticket_create(
     account: Account | None = None,
     category: Category | None = None,
     priority: str = "normal",
+    stage: str = Stage.OPEN,
     owner: AbstractBaseUser | None = None,
 ) -> Ticket:
-    """Open a ticket (owned by `actor` unless said otherwise); its account defaults to the
-    contact's, and its deadlines come from the account's SLA."""
+    """Open a ticket (owned by `actor` unless said otherwise), in `stage` (one closed at once
+    records when); its account defaults to the contact's, and its deadlines come from the
+    account's SLA."""
     if not title.strip():
         raise ApplicationError("A ticket needs a title.", code="title_required")
     ticket = Ticket(
@@ -40,17 +44,22 @@ def ticket_create(
         account=account or (contact.account if contact else None),
         category=category,
         priority=priority,
+        stage=stage,
         owner=owner or actor,
     )
+    _set_closed_at(ticket)
     ticket.save()  # sets created_at, which the deadlines count from
     _set_deadlines(ticket)
     ticket.save(update_fields=["first_response_due", "resolution_due"])
+    outbox_record(type="ticket.created", data=ticket_data(ticket))
     return ticket
 
 
 @transaction.atomic
 def ticket_update(*, ticket: Ticket, **fields) -> Ticket:
-    """Change the given fields. A new account brings its SLA's deadlines; closing records when."""
+    """Change the given fields. A new account brings its SLA's deadlines; closing records when.
+    Integrators hear of it when anything changed, and what."""
+    before = Ticket.objects.filter(pk=ticket.pk).values(*TICKET_FIELDS).get()
     account_before = ticket.account_id
     for name, value in fields.items():
         setattr(ticket, name, value)
@@ -58,12 +67,19 @@ def ticket_update(*, ticket: Ticket, **fields) -> Ticket:
         raise ApplicationError("A ticket needs a title.", code="title_required")
     if ticket.account_id != account_before:
         _set_deadlines(ticket)
+    _set_closed_at(ticket)
+    ticket.save()
+    changed = fields_changed(ticket, before)
+    if changed:
+        outbox_record(type="ticket.updated", data={**ticket_data(ticket), "changed": changed})
+    return ticket
+
+
+def _set_closed_at(ticket: Ticket) -> None:
     if ticket.stage == Stage.CLOSED and ticket.closed_at is None:
         ticket.closed_at = timezone.now()
     elif ticket.stage != Stage.CLOSED:
         ticket.closed_at = None
-    ticket.save()
-    return ticket
 
 
 def _set_deadlines(ticket: Ticket) -> None:

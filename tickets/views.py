@@ -76,11 +76,7 @@ def ticket_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def _save(request: HttpRequest, ticket: Ticket | None, data: dict) -> Ticket:
     if ticket is not None:
         return services.ticket_update(ticket=ticket, **data)
-    stage = data.pop("stage")
-    created = services.ticket_create(actor=request.user, **data)
-    if stage != created.stage:
-        services.ticket_update(ticket=created, stage=stage)
-    return created
+    return services.ticket_create(actor=request.user, **data)
 
 
 @agent_page

@@ -29,6 +29,12 @@ from contactcenter.models import (
     Participant,
     QueueMembership,
 )
+from contactcenter.outbox import (
+    activity_accepted_data,
+    activity_closed_data,
+    by_agent,
+    outbox_record,
+)
 from contactcenter.selectors import participant_ids
 from contactcenter.services.offers import activity_open_for, offer_revoke_pending
 from contactcenter.tasks import activity_resume_due as activity_resume_due_task
@@ -83,6 +89,8 @@ def activity_take(*, activity_id: int, agent: Agent) -> Activity:
     agent_for_update(agent.pk)
     activity_open_for(activity=activity, agent=agent, kind=EventKind.ACCEPTED)
     events.waiting_list_changed(activity.pk, activity.queue_id)
+    accepted = activity_accepted_data(activity, agent=agent, offer=None)
+    outbox_record(type="activity.accepted", data=accepted)
     return activity
 
 
@@ -179,6 +187,8 @@ def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = No
     activity.save(update_fields=["state", "closed_at", "postponed_until", "updated_at"])
     Participant.objects.filter(activity=activity, left_at__isnull=True).update(left_at=now)
     ActivityEvent.objects.create(activity=activity, kind=EventKind.CLOSED, actor=agent.user)
+    closed = activity_closed_data(activity, closed_by=by_agent(agent))
+    outbox_record(type="activity.closed", data=closed)
     events.activity_closed(taking_part, activity_id=activity.pk, reason="closed")
     for agent_id in taking_part:
         agent_route_task.delay_on_commit(agent_id)
@@ -186,17 +196,18 @@ def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = No
 
 def _apply_status(activity: Activity, agent: Agent, status_id: int | None) -> None:
     """Caller holds the activity's lock."""
-    name = None
+    status = None
     if status_id is not None:
-        name = activity.queue.statuses.filter(pk=status_id).values_list("name", flat=True).first()
-        if name is None:
+        status = activity.queue.statuses.filter(pk=status_id).first()
+        if status is None:
             raise ApplicationError(
                 "This status is not allowed in the activity's queue.", code="status_not_allowed"
             )
     if activity.status_id == status_id:
         return
-    activity.status_id = status_id
+    activity.status = status  # the object, not its id: the outbox's close event names it
     activity.save(update_fields=["status", "updated_at"])
+    name = status.name if status else None
     event_record(activity, EventKind.STATUS, agent, {"status": status_id, "name": name})
 
 

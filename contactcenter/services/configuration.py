@@ -12,6 +12,8 @@ from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.lock_objects import agent_for_update
 from contactcenter.models import Agent, Queue, QueueMembership, Status
+from contactcenter.outbox import QUEUE_LOGIN, QUEUE_LOGOUT
+from contactcenter.services.availability import agent_state_record
 from contactcenter.tasks import agent_route as agent_route_task
 
 
@@ -91,10 +93,11 @@ def membership_add(*, agent: Agent, queue: Queue) -> QueueMembership:
     """Make the agent a member of the queue, logged in: their workspace shows it at once, and
     they are routed after the commit (a customer may be waiting there). Refused (400) when the
     agent is a member already."""
-    agent_for_update(agent.pk)
+    locked = agent_for_update(agent.pk)
     if QueueMembership.objects.filter(agent=agent, queue=queue).exists():
         raise ApplicationError(f"{agent} is already a member of {queue}.", code="already_member")
     membership = QueueMembership.objects.create(agent=agent, queue=queue)
+    agent_state_record(locked, change=QUEUE_LOGIN, queue_id=queue.pk)
     events.queues_changed(agent.pk)
     agent_route_task.delay_on_commit(agent.pk)
     return membership
@@ -103,10 +106,13 @@ def membership_add(*, agent: Agent, queue: Queue) -> QueueMembership:
 @transaction.atomic
 def membership_remove(*, membership_id: int) -> None:
     """The agent no longer works in the queue: it leaves their workspace (a notification
-    already ringing from it rings on until answered or expired). Idempotent."""
+    already ringing from it rings on until answered or expired); integrators hear of a logout
+    when they were logged into it. Idempotent."""
     membership = QueueMembership.objects.filter(pk=membership_id).first()
     if membership is None:
         return
-    agent_for_update(membership.agent_id)
+    agent = agent_for_update(membership.agent_id)
     QueueMembership.objects.filter(pk=membership_id).delete()
+    if membership.logged_in:
+        agent_state_record(agent, change=QUEUE_LOGOUT, queue_id=membership.queue_id)
     events.queues_changed(membership.agent_id)

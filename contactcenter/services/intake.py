@@ -26,6 +26,12 @@ from contactcenter.models import (
     ParticipantRole,
     Queue,
 )
+from contactcenter.outbox import (
+    activity_created_data,
+    by_agent,
+    by_customer,
+    outbox_record,
+)
 from contactcenter.ports import ports
 from contactcenter.services.reminders import reminders_after_customer_message
 from contactcenter.services.routing import activity_route_new
@@ -48,11 +54,12 @@ def activity_customer_wrote(
     `store` returned. `first_contact`: the caller's transaction has just created the identity,
     which can have no activity yet, so none is looked for.
 
-    In this order: a new activity records `queued` and is paired with the customer's CRM
-    contact (`ports.contact_pair`), an existing one notes the customer's message times; then
-    `store(activity, new)` keeps the message (the caller's part); then the reminders are
-    scheduled; last, a new activity rings an agent, in this transaction, so the message and
-    its notification commit together (routing holds the agent it rings until the commit).
+    In this order: a new activity records `queued`, is paired with the customer's CRM contact
+    (`ports.contact_pair`) and is reported to integrators, an existing one notes the customer's
+    message times; then `store(activity, new)` keeps the message (the caller's part); then the
+    reminders are scheduled; last, a new activity rings an agent, in this transaction, so the
+    message and its notification commit together (routing holds the agent it rings until the
+    commit).
 
     Caller holds a transaction. The database allows one activity that is not closed per
     identity: a concurrent first message of the same customer raises IntegrityError, and the
@@ -63,6 +70,10 @@ def activity_customer_wrote(
     if new:
         activity = _create_waiting(queue, channel_account, identity, title, sent_at)
         ports.contact_pair(activity=activity)
+        started_by = by_customer(identity)
+        outbox_record(
+            type="activity.created", data=activity_created_data(activity, started_by=started_by)
+        )
     else:
         _note_customer_message(activity, sent_at)
     stored = store(activity, new)
@@ -162,6 +173,10 @@ def activity_start(
             actor=agent.user,
             data={"ticket": ticket.pk, "title": ticket.title},
         )
+    started_by = by_agent(agent)
+    outbox_record(
+        type="activity.created", data=activity_created_data(activity, started_by=started_by)
+    )
     events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
     return activity
 

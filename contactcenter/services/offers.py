@@ -28,6 +28,7 @@ from contactcenter.models import (
     Participant,
     ParticipantRole,
 )
+from contactcenter.outbox import activity_accepted_data, outbox_record
 from contactcenter.ports import ports
 from contactcenter.services.availability import pause_for_missed_offer
 from contactcenter.services.routing import claim_agent, offer_create, route_next
@@ -54,10 +55,12 @@ def offer_accept(*, offer_id: int, agent: Agent) -> Activity:
         raise ApplicationError(_REFUSALS[OfferOutcome.EXPIRED], code="offer_expired", status=409)
     _decide(offer, OfferOutcome.ACCEPTED, events.OFFER_ACCEPTED)
     if offer.kind == OfferKind.INVITE:
-        _join(activity, agent)
+        _join(activity, agent, offer)
     else:
         activity_open_for(activity=activity, agent=agent, kind=EventKind.ACCEPTED)
         events.waiting_list_changed(activity.pk, activity.queue_id)
+        accepted = activity_accepted_data(activity, agent=agent, offer=offer)
+        outbox_record(type="activity.accepted", data=accepted)
     return activity
 
 
@@ -221,9 +224,9 @@ def _ring_next(activity: Activity, declined: Offer) -> None:
         )
 
 
-def _join(activity: Activity, agent: Agent) -> None:
-    """An invited agent joins: a participant beside the owner; the customer is told someone
-    joined, never who."""
+def _join(activity: Activity, agent: Agent, invitation: Offer) -> None:
+    """An invited agent joins: a participant beside the owner (integrators hear it accepted,
+    before the notice it causes); the customer is told someone joined, never who."""
     others = list(
         Participant.objects.filter(activity=activity, left_at__isnull=True).values_list(
             "agent_id", flat=True
@@ -233,6 +236,8 @@ def _join(activity: Activity, agent: Agent) -> None:
     ActivityEvent.objects.create(
         activity=activity, kind=EventKind.JOINED, actor=agent.user, agent=agent
     )
+    joined = activity_accepted_data(activity, agent=agent, offer=invitation)
+    outbox_record(type="activity.accepted", data=joined)
     events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
     ports.customer_notice(activity=activity, text=activity.queue.joined_text)
     events.activity_changed(events.ACTIVITY_UPDATED, activity.pk, others)

@@ -29,6 +29,7 @@ from contactcenter.models import (
     Queue,
     QueueMembership,
 )
+from contactcenter.outbox import activity_offered_data, outbox_record
 from contactcenter.selectors import DECLINED, eligible_agents
 from contactcenter.tasks import offer_expire as offer_expire_task
 
@@ -146,8 +147,8 @@ def offer_create(
     """Ring `agent` for the activity until the queue's deadline.
 
     Caller holds the activity's lock and the agent's (claimed or locked). Records `offered`
-    (by `sent_by`, or by `actor`: a supervisor), pushes the notification, and schedules the
-    deadline on commit.
+    (by `sent_by`, or by `actor`: a supervisor) for the chat and for integrators, pushes the
+    notification, and schedules the deadline on commit.
     """
     now = timezone.now()
     offer = Offer.objects.create(
@@ -166,6 +167,7 @@ def offer_create(
         actor=sent_by.user if sent_by else actor,
         data={"offer": offer.pk, "kind": kind},
     )
+    outbox_record(type="activity.offered", data=activity_offered_data(offer))
     events.offer_new(offer)
     _schedule_deadline(offer)
     return offer

@@ -22,6 +22,7 @@ from contactcenter.models import (
     Pause,
     Queue,
 )
+from contactcenter.outbox import activity_transferred_data, outbox_record
 from contactcenter.ports import ports
 from contactcenter.selectors import participant_ids
 from contactcenter.services.activities import activity_lock_owned, activity_lock_taking_part
@@ -62,6 +63,10 @@ def activity_transfer(
         agent=target_agent,
         data=_queue_data(target_queue),
     )
+    transferred = activity_transferred_data(
+        activity, from_agent=agent, to_agent=target_agent, to_queue=target_queue
+    )
+    outbox_record(type="activity.transferred", data=transferred)
     events.activity_closed(leaving, activity_id=activity.pk, reason="transferred")
     if target_agent is not None:
         offer_create(activity=activity, agent=target_agent, kind=OfferKind.TRANSFER, sent_by=agent)

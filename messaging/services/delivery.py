@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from contactcenter.outbox import outbox_record
 from messaging import events
 from messaging.connectors.base import StatusUpdate, Watermark
 from messaging.lock_objects import message_for_update
@@ -13,6 +14,7 @@ from messaging.models import (
     ExternalIdentity,
     Message,
 )
+from messaging.outbox import message_status_data
 
 RANK = {
     DeliveryStatus.QUEUED: 0,
@@ -78,7 +80,8 @@ def receipts_apply_pending(*, message: Message) -> None:
 def watermark_apply(*, account: ChannelAccount, watermark: Watermark) -> int:
     """Move every message we sent the customer up to the watermark to its status; returns how
     many moved. One filtered update: it only ever raises statuses, so it needs no row lock.
-    Caller holds a transaction (the agents hear of the moved messages on commit)."""
+    Caller holds a transaction (the agents hear of the moved messages on commit, integrators
+    of each one's change)."""
     identity = ExternalIdentity.objects.filter(
         channel_account=account, provider_user_id=watermark.recipient_id
     ).first()
@@ -95,22 +98,28 @@ def watermark_apply(*, account: ChannelAccount, watermark: Watermark) -> int:
         status__in=behind,
         sent_at__lte=watermark.up_to,
     )
+    found = list(moving.only("pk", "activity_id", "status", "error_code", "error_reason"))
     by_activity: dict[int, list[int]] = {}
-    for message_id, activity_id in moving.values_list("pk", "activity_id"):
-        by_activity.setdefault(activity_id, []).append(message_id)
-    moved = moving.filter(pk__in=[pk for ids in by_activity.values() for pk in ids]).update(
+    for message in found:
+        by_activity.setdefault(message.activity_id, []).append(message.pk)
+    moved = moving.filter(pk__in=[message.pk for message in found]).update(
         status=watermark.status, **{TIME_FIELD[watermark.status]: watermark.up_to}
     )
+    for message in found:
+        previous, message.status = message.status, watermark.status
+        changed = message_status_data(message, previous_status=previous)
+        outbox_record(type="message.status_changed", data=changed)
     for activity_id, message_ids in by_activity.items():
         events.messages_updated(activity_id, message_ids)
     return moved
 
 
 def _apply(message: Message, status: str, at: datetime, code: str, reason: str) -> bool:
-    """Caller holds `message_for_update(message)`. Returns whether the message changed."""
+    """Caller holds `message_for_update(message)`. Returns whether the message changed (and
+    reports the change to integrators)."""
     if not moves_forward(message.status, status):
         return False
-    message.status = status
+    previous, message.status = message.status, status
     fields = ["status", "updated_at"]
     if status == DeliveryStatus.FAILED:
         message.error_code, message.error_reason = code, reason
@@ -119,4 +128,6 @@ def _apply(message: Message, status: str, at: datetime, code: str, reason: str) 
         setattr(message, TIME_FIELD[status], at)
         fields.append(TIME_FIELD[status])
     message.save(update_fields=fields)
+    changed = message_status_data(message, previous_status=previous)
+    outbox_record(type="message.status_changed", data=changed)
     return True

@@ -4,8 +4,10 @@ but written by no agent, and only where the channel lets us write now."""
 from django.utils import timezone
 
 from contactcenter.models import Activity
+from contactcenter.outbox import BY_SYSTEM, outbox_record
 from messaging import events
 from messaging.models import DeliveryStatus, Direction, Message
+from messaging.outbox import message_created_data
 from messaging.policy import reply_window
 from messaging.tasks import message_deliver as message_deliver_task
 
@@ -30,4 +32,6 @@ def customer_notice_queue(*, activity: Activity, text: str) -> Message | None:
     )
     message_deliver_task.delay_on_commit(message.id)
     events.message_new(message)
+    created = message_created_data(message, author=BY_SYSTEM, attachments=())
+    outbox_record(type="message.created", data=created)
     return message

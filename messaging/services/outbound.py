@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityState, Agent
+from contactcenter.outbox import by_agent, outbox_record
 from contactcenter.selectors import agent_takes_part
 from contactcenter.services.activities import activity_note_agent_reply
 from messaging import events, http
@@ -43,6 +44,7 @@ from messaging.models import (
     Template,
     TransferState,
 )
+from messaging.outbox import message_created_data, message_status_data
 from messaging.policy import reply_window
 from messaging.selectors import templates_for
 from messaging.services.delivery import moves_forward, receipts_apply_pending
@@ -94,26 +96,31 @@ def message_send(
                 _queue(**base, template=template, template_parameters=list(template_parameters))
             )
         for upload in uploads:
-            message = _queue(**base, text=text if captioned else "")
-            _store_upload(message, upload)
-            queued.append(message)
+            queued.append(_queue(**base, text=text if captioned else "", upload=upload))
         if text and not captioned:
             queued.append(_queue(**base, text=text))
         activity_note_agent_reply(activity=activity)
     return queued
 
 
-def _queue(*, activity: Activity, **fields) -> Message:
+def _queue(
+    *, activity: Activity, author: Agent, upload: "_Upload | None" = None, **fields
+) -> Message:
+    """One message of the reply (with its file, if any), queued for delivery and reported."""
     message = Message.objects.create(
         activity=activity,
         channel_account_id=activity.channel_account_id,
         identity_id=activity.identity_id,
         direction=Direction.OUT,
         status=DeliveryStatus.QUEUED,
+        author=author,
         **fields,
     )
+    attachments = [_store_upload(message, upload)] if upload else []
     message_deliver_task.delay_on_commit(message.id)
     events.message_new(message)
+    created = message_created_data(message, author=by_agent(author), attachments=attachments)
+    outbox_record(type="message.created", data=created)
     return message
 
 
@@ -151,7 +158,7 @@ def _upload_checked(upload: UploadedFile) -> _Upload:
     return _Upload(upload, name, content_type, kind)
 
 
-def _store_upload(message: Message, upload: _Upload) -> None:
+def _store_upload(message: Message, upload: _Upload) -> Attachment:
     attachment = Attachment(
         message=message,
         kind=upload.kind,
@@ -162,6 +169,7 @@ def _store_upload(message: Message, upload: _Upload) -> None:
     )
     attachment.file.save(storage_name(upload.name), upload.file, save=False)
     attachment.save()
+    return attachment
 
 
 def not_participant() -> ApplicationError:
@@ -277,6 +285,8 @@ def message_retry(*, message_id: int, agent: Agent) -> Message:
                 "sent_at", "updated_at",
             ]
         )  # fmt: skip
+        retried = message_status_data(message, previous_status=DeliveryStatus.FAILED)
+        outbox_record(type="message.status_changed", data=retried)
         message_deliver_task.delay_on_commit(message.id)
         events.message_updated(message)
     return message
@@ -357,6 +367,8 @@ def message_fail(*, message_id: int, code: str, reason: str) -> None:
                 "updated_at",
             ]
         )
+        failed = message_status_data(message, previous_status=DeliveryStatus.QUEUED)
+        outbox_record(type="message.status_changed", data=failed)
         events.message_updated(message)
 
 
@@ -384,8 +396,10 @@ def _sent(message_id: int, provider_message_id: str) -> None:
         message.send_attempts += 1
         message.send_claimed_until = None
         if moves_forward(message.status, DeliveryStatus.SENT):
-            message.status = DeliveryStatus.SENT
+            previous, message.status = message.status, DeliveryStatus.SENT
             message.sent_at = timezone.now()
+            sent = message_status_data(message, previous_status=previous)
+            outbox_record(type="message.status_changed", data=sent)
         message.save(
             update_fields=[
                 "provider_message_id", "send_attempts", "send_claimed_until",

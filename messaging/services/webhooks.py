@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from contactcenter.models import Activity
+from contactcenter.outbox import by_customer, outbox_record
 from contactcenter.services.intake import activity_customer_wrote
 from messaging import events
 from messaging.connectors import connector_for
@@ -51,6 +52,7 @@ from messaging.models import (
     ViberSubscription,
     WebhookEvent,
 )
+from messaging.outbox import message_created_data
 from messaging.services.delivery import receipt_record, watermark_apply
 from messaging.services.storable import digest_id, inbound_storable
 from messaging.tasks import attachment_download
@@ -334,15 +336,18 @@ def message_ingest(
         queue=account.queue,
         title=identity.display_name or identity.provider_user_id,
         sent_at=inbound.sent_at,
-        store=lambda activity, new: _message_store(activity, inbound, announce=not new),
+        store=lambda activity, new: _message_store(activity, inbound, identity, announce=not new),
         first_contact=created,
     )
     return message, activity.pk if new else None
 
 
-def _message_store(activity: Activity, inbound: InboundMessage, *, announce: bool) -> Message:
-    """The message and its files (each downloaded by a task after the commit). `announce`:
-    tell the agents taking part (nobody takes part in a new activity yet)."""
+def _message_store(
+    activity: Activity, inbound: InboundMessage, identity: ExternalIdentity, *, announce: bool
+) -> Message:
+    """The message and its files (each downloaded by a task after the commit), reported to
+    integrators as written by `identity`. `announce`: tell the agents taking part (nobody
+    takes part in a new activity yet)."""
     message = Message.objects.create(
         activity=activity,
         channel_account_id=activity.channel_account_id,
@@ -355,6 +360,7 @@ def _message_store(activity: Activity, inbound: InboundMessage, *, announce: boo
     )
     if announce:
         events.message_new(message)
+    kept = []
     for attachment in inbound.attachments:
         stored = Attachment.objects.create(
             message=message,
@@ -367,6 +373,9 @@ def _message_store(activity: Activity, inbound: InboundMessage, *, announce: boo
             source_url=attachment.url,
         )
         attachment_download.delay_on_commit(stored.id)
+        kept.append(stored)
+    created = message_created_data(message, author=by_customer(identity), attachments=kept)
+    outbox_record(type="message.created", data=created)
     return message
 
 
@@ -399,12 +408,12 @@ def _identity_seen(
 def _identity_update(
     identity: ExternalIdentity, inbound: InboundMessage, subscription: str
 ) -> None:
-    """One UPDATE: the latest name, the reply window (never moved back by a late message), and
-    the subscription that writing gives (where it gives one)."""
+    """One UPDATE: the latest name (on `identity` too), the reply window (never moved back by a
+    late message), and the subscription that writing gives (where it gives one)."""
     sent_at = Value(inbound.sent_at, output_field=DateTimeField())
     changes = {"last_inbound_at": Greatest(Coalesce(F("last_inbound_at"), sent_at), sent_at)}
     if inbound.sender_name and inbound.sender_name != identity.display_name:
-        changes["display_name"] = inbound.sender_name
+        changes["display_name"] = identity.display_name = inbound.sender_name
     if subscription:
         changes["viber_subscription"] = subscription
     ExternalIdentity.objects.filter(pk=identity.pk).update(**changes)

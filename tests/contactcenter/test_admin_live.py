@@ -214,7 +214,7 @@ def test_logging_an_agent_out_of_a_queue_goes_through_the_service(
     membership.refresh_from_db()
     assert membership.logged_in is False
     assert queued_tasks(callbacks) == []  # nothing to route
-    assert len(callbacks) == 1  # the agent's workspace hears queues.changed
+    assert len(callbacks) == 2  # queues.changed to the workspace, the logout to integrators
 
 
 def test_logging_agents_into_a_queue_routes_them(

@@ -12,6 +12,7 @@ from crm.models import Contact
 from tests.factories import (
     ActivityFactory,
     AgentFactory,
+    ContactFactory,
     MembershipFactory,
     QueueFactory,
     SupervisorFactory,
@@ -116,7 +117,7 @@ def test_a_capacity_raised_in_the_admin_routes_the_agent(
 
 
 @pytest.mark.django_db
-def test_a_contact_saved_in_the_admin_is_normalised_as_in_the_workspace(client, supervisor):
+def test_a_contact_saved_in_the_admin_is_normalised_as_in_the_workspace(client, supervisor, outbox):
     # given
     data = {
         "first_name": "  Sheena ",
@@ -138,6 +139,37 @@ def test_a_contact_saved_in_the_admin_is_normalised_as_in_the_workspace(client, 
     assert [(phone.number, phone.label) for phone in contact.phones.all()] == [
         ("+16505551234", "mobile")
     ]
+    [(kind, created)] = outbox()  # one change, with its number, for integrators
+    assert (kind, created["contact"]["phones"]) == (
+        "contact.created",
+        [{"number": "+16505551234", "label": "mobile"}],
+    )
+
+
+@pytest.mark.django_db
+def test_a_number_relabelled_in_the_admin_is_reported_as_the_phones_changed(
+    client, supervisor, outbox
+):
+    # given
+    contact = ContactFactory(first_name="Sheena", last_name="Nelson", phones=["+16505551234"])
+    data = {
+        "first_name": "Sheena",
+        "last_name": "Nelson",
+        "emails": "[]",
+        "phones-TOTAL_FORMS": 1,
+        "phones-INITIAL_FORMS": 1,
+        "phones-0-id": contact.phones.get().pk,
+        "phones-0-contact": contact.pk,
+        "phones-0-number": "+16505551234",
+        "phones-0-label": "work",
+    }
+    # when
+    response = client.post(reverse("admin:crm_contact_change", args=[contact.pk]), data)
+    # then
+    assert response.status_code == 302
+    [(kind, updated)] = outbox()
+    assert (kind, updated["changed"]) == ("contact.updated", ["phones"])
+    assert updated["contact"]["phones"] == [{"number": "+16505551234", "label": "work"}]
 
 
 @pytest.mark.django_db

@@ -8,14 +8,23 @@ from django.utils import timezone
 
 from messaging.connectors import connector_for
 from messaging.models import Outcome, Verdict, WebhookEvent
+from messaging.services.outbound import message_deliver, message_send
 from messaging.services.webhooks import webhook_event_process
-from tests.factories import CustomerActivityFactory, IdentityFactory
+from tests.factories import ChannelAccountFactory, CustomerActivityFactory, IdentityFactory
 from tests.messaging import payloads
 
 WA_ACCEPTED = {
     "messaging_product": "whatsapp",
     "contacts": [{"input": "16505551234", "wa_id": "16505551234"}],
     "messages": [{"id": "wamid.OUT1"}],
+}
+WA_WINDOW_CLOSED = {
+    "error": {
+        "message": "(#131047) Re-engagement message",
+        "type": "OAuthException",
+        "code": 131047,
+        "fbtrace_id": "A1",
+    }
 }
 
 
@@ -24,6 +33,18 @@ def customer(hours_ago: float | None = 1, **identity):
     last = timezone.now() - timedelta(hours=hours_ago) if hours_ago is not None else None
     identity = IdentityFactory(last_inbound_at=last, **identity)
     return CustomerActivityFactory(identity=identity)
+
+
+def messenger_replies_sent(provider_api, *mids: str):
+    """A Messenger customer's open activity with one reply of ours sent per mid (its text the
+    mid); returns the channel account."""
+    account = ChannelAccountFactory(messenger=True)
+    activity = customer(channel_account=account, provider_user_id="PSID")
+    for mid in mids:
+        provider_api.answer(200, {"recipient_id": "PSID", "message_id": mid})
+        [message] = message_send(activity=activity, author=activity.owner, text=mid)
+        message_deliver(message_id=message.id)
+    return account
 
 
 def post_webhook(

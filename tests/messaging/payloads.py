@@ -123,6 +123,17 @@ def messenger(obj: str, account_id: str, item: dict) -> dict:
     }
 
 
+def messenger_read(account_id: str, watermark: int, psid="PSID") -> dict:
+    """The customer has read everything the Page sent them up to `watermark` (ms)."""
+    item = {
+        "sender": {"id": psid},
+        "recipient": {"id": "PAGE_ID"},
+        "timestamp": watermark,
+        "read": {"watermark": watermark},
+    }
+    return messenger("page", account_id, item)
+
+
 def messenger_text(mid: str, text: str, psid="PSID") -> dict:
     return {
         "sender": {"id": psid},

@@ -16,7 +16,7 @@ from messaging.tasks import message_deliver as message_deliver_task
 from messaging.tasks import messages_requeue_stale as messages_requeue_stale_task
 from tests.factories import ChannelAccountFactory
 from tests.messaging import payloads
-from tests.messaging.helpers import WA_ACCEPTED, customer, post_webhook
+from tests.messaging.helpers import WA_ACCEPTED, customer, messenger_replies_sent, post_webhook
 from tests.waiting import wait_for
 from tests.workers import celery_worker
 
@@ -118,19 +118,9 @@ def test_a_late_131047_failure_marks_a_sent_message_failed(client, provider_api)
 
 @pytest.mark.django_db
 def test_a_messenger_read_watermark_marks_earlier_replies_read(client, provider_api):
-    account = ChannelAccountFactory(messenger=True)
-    activity = customer(channel_account=account, provider_user_id="PSID")
-    for mid in ("m_a", "m_b"):
-        provider_api.answer(200, {"recipient_id": "PSID", "message_id": mid})
-        [message] = message_send(activity=activity, author=activity.owner, text=mid)
-        message_deliver(message_id=message.id)
-    read = {
-        "sender": {"id": "PSID"},
-        "recipient": {"id": "PAGE_ID"},
-        "timestamp": 4102444800000,
-        "read": {"watermark": 4102444800000},
-    }
-    post_webhook(client, account, payloads.messenger("page", account.provider_account_id, read))
+    account = messenger_replies_sent(provider_api, "m_a", "m_b")
+    read = payloads.messenger_read(account.provider_account_id, 4102444800000)
+    post_webhook(client, account, read)
     assert set(Message.objects.values_list("status", flat=True)) == {"read"}
 
 

@@ -10,22 +10,13 @@ from messaging.tasks import message_deliver as message_deliver_task
 from tests.contactcenter.inbox import delays, inboxes
 from tests.factories import AgentFactory, ParticipantFactory
 from tests.messaging import payloads
-from tests.messaging.helpers import WA_ACCEPTED, customer, post_webhook
+from tests.messaging.helpers import WA_ACCEPTED, WA_WINDOW_CLOSED, customer, post_webhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WINDOW_CLOSED = {
-    "error": {
-        "message": "(#131047) Re-engagement message",
-        "type": "OAuthException",
-        "code": 131047,
-        "fbtrace_id": "A1",
-    }
-}
-
 
 def failed_message(provider_api, activity):
-    provider_api.answer(400, WINDOW_CLOSED)
+    provider_api.answer(400, WA_WINDOW_CLOSED)
     [message] = message_send(activity=activity, author=activity.owner, text="Are you there?")
     message_deliver(message_id=message.id)
     message.refresh_from_db()
