@@ -75,15 +75,20 @@ class MessageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_author(self, message: Message) -> str | None:
-        if message.author is not None:
-            return message.author.display_name
-        return None if message.author_user is None else actor_name(message.author_user)
+        return author_name(message)
 
     @extend_schema_field(serializers.ChoiceField(choices=AUTHOR_KINDS, allow_null=True))
     def get_author_kind(self, message: Message) -> str | None:
         if message.author is not None:
             return "agent"
         return None if message.author_user is None else actor_role(message.author_user) or None
+
+
+def author_name(message: Message) -> str | None:
+    """Who wrote our message, as agents see them: the agent, or the integration named as one."""
+    if message.author is not None:
+        return message.author.display_name
+    return None if message.author_user is None else actor_name(message.author_user)
 
 
 class ReplyWindowSerializer(serializers.Serializer):

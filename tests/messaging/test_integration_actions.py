@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contactcenter.models import ActivityEvent, ActivityState, EventKind, Offer
+from contactcenter.models import Activity, ActivityEvent, ActivityState, EventKind, Offer
 from messaging.models import DeliveryStatus, Message
 from messaging.services.outbound import message_deliver
 from tests.api import api_for
+from tests.contactcenter.test_activity_screen import page_data, screen
 from tests.factories import (
     AgentFactory,
     ContactFactory,
@@ -345,3 +346,33 @@ def test_supervisors_watch_chats_and_do_not_act_in_them(path, body):
     activity = chat()
     response = api_for(SupervisorFactory()).post(path.format(id=activity.pk), body, format="json")
     assert (response.status_code, response.json()["code"]) == (403, "not_an_agent")
+
+
+def test_a_supervisor_watching_the_chat_reads_the_integrations_message_as_its(crm, client):
+    # given
+    activity = chat()
+    api_for(crm).post(url(activity, "messages"), {"text": ORDER_UPDATE}, format="json")
+    client.force_login(SupervisorFactory())
+    # when
+    page = client.get(f"/supervision/activities/{activity.pk}/lines/")
+    # then
+    assert f"<b>CRM sync (integration)</b> {ORDER_UPDATE}" in page.content.decode()
+
+
+@pytest.mark.parametrize(("customer_wrote_at", "shown"), [(None, True), (timezone.now(), False)])
+def test_a_chat_answering_a_notice_opens_with_the_notice_shown(
+    crm, client, customer_wrote_at, shown
+):
+    """The customer's answer to what we wrote first opens a chat of its own: it opens with that
+    earlier chat shown above; after a chat in which the customer wrote, the earlier one waits
+    for "Load older messages"."""
+    # given: an earlier chat the CRM started and closed, in which the customer did or did not
+    # write; then their new chat with Alice
+    identity = IdentityFactory(last_inbound_at=timezone.now() - timedelta(hours=2))
+    conversations(crm, identity=identity.pk, text=ORDER_UPDATE)
+    Activity.objects.update(first_customer_message_at=customer_wrote_at)
+    activity = CustomerActivityFactory(identity=identity)
+    # when
+    history = page_data(screen(client, activity))["history"]
+    # then
+    assert (history["has_older"], history["show_older"]) == (True, shown)
