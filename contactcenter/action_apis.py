@@ -1,6 +1,8 @@
 """The agent's actions over REST: answer notifications, work activities, pause, log into queues.
 
-Every endpoint here is for agents only: other signed-in users get 403 `not_an_agent`. Each view
+Every endpoint here is for agents only: other signed-in users get 403 `not_an_agent`; but those
+that say `integrations_act` (closing an activity; the messaging, CRM and tickets apps have
+theirs) are open to integration accounts too, in any activity. Each view
 parses its input, calls the one service that makes the change (the same one the timers and the
 admin call), and answers with the state the agent now sees; refusals come back from the service
 as {"detail", "code"}. An action after which the agent no longer takes part in the activity
@@ -15,7 +17,9 @@ from rest_framework.views import APIView
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, Agent, PauseReason, QueueMembership
+from contactcenter.permissions import is_integration
 from contactcenter.selectors import (
+    activities_in_detail,
     activities_of_agent,
     agent_for_user,
     colleagues_of,
@@ -47,24 +51,38 @@ from contactcenter.snapshot import agent_snapshot
 class AgentRequired:
     """For views only agents may use: sets `self.agent` (with its queue memberships), or
     answers 403 `not_an_agent` to users without an agent profile (supervisors, integrators).
-    Anonymous calls are refused before this, with 401."""
+    Anonymous calls are refused before this, with 401.
 
-    agent: Agent
+    A view that sets `integrations_act` also lets integration accounts call its service as
+    `actor=`, by the same rules, in any activity; `self.agent` is None for them. Supervisors
+    still may not: they watch agents' chats, they do not act in them."""
+
+    agent: Agent | None
+    integrations_act = False
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         agent = agent_for_user(request.user)
-        if agent is None:
+        if agent is None and not (self.integrations_act and is_integration(request.user)):
             raise ApplicationError(
                 "Only agents can do this.", code="not_an_agent", status=status.HTTP_403_FORBIDDEN
             )
         self.agent = agent
 
+    @property
+    def acting(self) -> dict:
+        """Who acts, as the services name them: `agent=`, or `actor=` the user."""
+        return {"agent": self.agent} if self.agent else {"actor": self.request.user}
+
 
 class AgentApi(AgentRequired, APIView):
     def activity_data(self, activity_id: int) -> dict:
-        """The activity as the agent sees it now (in their tabs or postponed list)."""
-        return ActivityDetailSerializer(activities_of_agent(self.agent).get(pk=activity_id)).data
+        """The activity as the agent sees it now (in their tabs or postponed list); as it is,
+        for an integration account."""
+        activities = (
+            activities_in_detail() if self.agent is None else activities_of_agent(self.agent)
+        )
+        return ActivityDetailSerializer(activities.get(pk=activity_id)).data
 
 
 # Notifications
@@ -252,7 +270,12 @@ class ActivityImportantApi(AgentApi):
 
 class ActivityCloseApi(AgentApi):
     """Close the activity, with a `status` given here or chosen before; 400 `status_required`
-    when its queue has statuses and none is chosen."""
+    when its queue has statuses and none is chosen, 400 `status_not_allowed` for a status the
+    queue does not allow (nothing changes). Agents close the activities they own; integration
+    accounts any that is not closed (409 `wrong_state` once it is), a waiting one too, recorded
+    in its history as closed by them."""
+
+    integrations_act = True
 
     @extend_schema_serializer(component_name="ActivityClose")
     class InputSerializer(serializers.Serializer):
@@ -264,7 +287,7 @@ class ActivityCloseApi(AgentApi):
         serializer.is_valid(raise_exception=True)
         activity_close(
             activity_id=activity_id,
-            agent=self.agent,
+            **self.acting,
             status_id=serializer.validated_data["status"],
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

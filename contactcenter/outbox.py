@@ -15,6 +15,7 @@ tests hold every payload they record to its example's keys.
 from django.db import transaction
 
 from contactcenter.models import Activity, Agent, Offer, OutboxEvent, Pause, Queue, QueueMembership
+from contactcenter.permissions import is_integration
 from contactcenter.ports import ports
 
 EVENT_TYPES: dict[str, str] = {
@@ -239,8 +240,15 @@ def by_agent(agent: Agent) -> dict:
 
 
 def by_user(user) -> dict:
-    """A user who is no agent: a supervisor, or an integration's user."""
-    return {"type": "user", "id": user.pk, "name": user.get_full_name() or user.get_username()}
+    """A user who is no agent: an integration account (type `integration`, so a receiver can
+    tell its own integration's doings from the rest), or another user such as a supervisor."""
+    kind = "integration" if is_integration(user) else "user"
+    return {"type": kind, "id": user.pk, "name": user.get_full_name() or user.get_username()}
+
+
+def by_actor(actor) -> dict:
+    """`by_agent` for an agent, `by_user` for a user acting without one."""
+    return by_agent(actor) if isinstance(actor, Agent) else by_user(actor)
 
 
 def by_customer(identity) -> dict:

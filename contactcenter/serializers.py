@@ -5,6 +5,7 @@ Each serializer reads only what `selectors.activities_for_payload()` (and its re
 so a page of them costs a fixed number of queries.
 """
 
+from django.contrib.auth.models import AbstractBaseUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +18,7 @@ from contactcenter.models import (
     PauseReason,
     QueueMembership,
 )
+from contactcenter.permissions import INTEGRATION_GROUP
 from contactcenter.placeholders import activity_admin_url
 
 
@@ -203,7 +205,10 @@ class ActivityEventSerializer(serializers.ModelSerializer):
     """One line of the chat's history ("Transferred by Alice to 200 Support")."""
 
     label = serializers.CharField(source="get_kind_display")
-    actor = serializers.SerializerMethodField(help_text="Who did it; null for the system.")
+    actor = serializers.SerializerMethodField(
+        help_text="Who did it: an agent's display name, an integration account's name marked "
+        'as one ("CRM sync (integration)"), or a user\'s name; null for the system.'
+    )
     agent = AgentBriefSerializer(allow_null=True, help_text="The agent it concerns.")
 
     class Meta:
@@ -211,8 +216,26 @@ class ActivityEventSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "label", "actor", "agent", "data", "created_at"]
 
     def get_actor(self, event: ActivityEvent) -> str | None:
-        user = event.actor
-        if user is None:
-            return None
-        agent = getattr(user, "agent", None)
-        return agent.display_name if agent else (user.get_full_name() or user.get_username())
+        return None if event.actor is None else actor_name(event.actor)
+
+
+def actor_role(user: AbstractBaseUser) -> str:
+    """What a user who acted is to agents: "agent", "integration", or "" (a supervisor, or an
+    agent no more). Reads `user.agent` and `user.groups`: select and prefetch them for a list
+    (only users who are not agents read their groups)."""
+    if getattr(user, "agent", None) is not None:
+        return "agent"
+    if any(group.name == INTEGRATION_GROUP for group in user.groups.all()):
+        return "integration"
+    return ""
+
+
+def actor_name(user: AbstractBaseUser) -> str:
+    """A user who acted, as agents see them: an agent by their display name, an integration
+    account by name marked as one ("CRM sync (integration)"), so that nobody takes what an
+    integration did for an agent's doing; anyone else by name."""
+    role = actor_role(user)
+    if role == "agent":
+        return user.agent.display_name
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({role})" if role else name

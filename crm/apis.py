@@ -140,7 +140,10 @@ class ContactViewSet(viewsets.ModelViewSet):
 
 class ActivityContactApi(AgentApi):
     """Pair the activity (and its customer from now on) with a contact: POST {"contact": id};
-    unpair: DELETE. For the agents taking part in it."""
+    unpair: DELETE. For the agents taking part in it, and for integration accounts in any
+    activity (a closed one too), recorded in its history as by them."""
+
+    integrations_act = True
 
     @extend_schema_serializer(component_name="ActivityContact")
     class InputSerializer(serializers.Serializer):
@@ -150,11 +153,11 @@ class ActivityContactApi(AgentApi):
     def post(self, request: Request, activity_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        activity_link_contact(activity_id=activity_id, agent=self.agent,
+        activity_link_contact(activity_id=activity_id, **self.acting,
                               contact_id=serializer.validated_data["contact"])  # fmt: skip
         return Response(self.activity_data(activity_id))
 
     @extend_schema(responses={200: ActivityDetailSerializer})  # a DELETE, yet not a 204
     def delete(self, request: Request, activity_id: int) -> Response:
-        activity_unpair(activity_id=activity_id, agent=self.agent)
+        activity_unpair(activity_id=activity_id, **self.acting)
         return Response(self.activity_data(activity_id))

@@ -18,7 +18,7 @@ from contactcenter import events
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityState, Agent, EventKind, Participant
 from contactcenter.outbox import fields_changed, outbox_record
-from contactcenter.services.activities import activity_lock_taking_part, event_record
+from contactcenter.services.activities import acting, activity_lock_taking_part, event_record
 from crm.models import Account, Contact, ContactPhone
 from crm.outbox import CONTACT_FIELDS, contact_data
 from crm.selectors import contacts_matching
@@ -194,10 +194,18 @@ def activity_pair_new(*, activity: Activity) -> None:
 
 
 @transaction.atomic(durable=True)
-def activity_link_contact(*, activity_id: int, agent: Agent, contact_id: int) -> None:
+def activity_link_contact(
+    *,
+    activity_id: int,
+    agent: Agent | None = None,
+    actor: AbstractBaseUser | None = None,
+    contact_id: int,
+) -> None:
     """Pair the activity, and its customer's identity from now on, with a contact (the Link
-    button, or a contact just created from the activity). For the agents taking part."""
-    activity = activity_lock_taking_part(activity_id, agent)
+    button, or a contact just created from the activity). For the agents taking part, and for
+    an integration account (`actor`: a CRM pairing its own records), in any state."""
+    who = acting(agent, actor)
+    activity = activity_lock_taking_part(activity_id, who)
     contact = Contact.objects.filter(pk=contact_id).first()
     if contact is None:
         raise ApplicationError("No such contact.", code="not_found", status=404)
@@ -207,17 +215,21 @@ def activity_link_contact(*, activity_id: int, agent: Agent, contact_id: int) ->
     activity.save(update_fields=["contact", "updated_at"])
     if activity.identity_id:
         ExternalIdentity.objects.filter(pk=activity.identity_id).update(contact=contact)
-    event_record(activity, EventKind.PAIRED, agent, {"contact": contact.pk, "name": contact.name})
+    event_record(activity, EventKind.PAIRED, who, {"contact": contact.pk, "name": contact.name})
 
 
 @transaction.atomic(durable=True)
-def activity_unpair(*, activity_id: int, agent: Agent) -> None:
-    """Unpair the activity and its customer's identity from their contact."""
-    activity = activity_lock_taking_part(activity_id, agent)
+def activity_unpair(
+    *, activity_id: int, agent: Agent | None = None, actor: AbstractBaseUser | None = None
+) -> None:
+    """Unpair the activity and its customer's identity from their contact (who may: as
+    `activity_link_contact`)."""
+    who = acting(agent, actor)
+    activity = activity_lock_taking_part(activity_id, who)
     if activity.contact_id is None:
         return
     activity.contact = None
     activity.save(update_fields=["contact", "updated_at"])
     if activity.identity_id:
         ExternalIdentity.objects.filter(pk=activity.identity_id).update(contact=None)
-    event_record(activity, EventKind.UNPAIRED, agent, {})
+    event_record(activity, EventKind.UNPAIRED, who, {})

@@ -1,5 +1,5 @@
 """Messaging's routes under /api/v1/: channel accounts, customers' identities, an activity's
-messages and files."""
+messages and files, and conversations started with a customer."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
@@ -9,6 +9,7 @@ from messaging.apis import (
     ActivityMessagesApi,
     AttachmentDownloadApi,
     ChannelAccountViewSet,
+    ConversationStartApi,
     IdentityViewSet,
     MessageRetryApi,
 )
@@ -28,6 +29,7 @@ urlpatterns = [
         ActivityEarlierApi.as_view(),
         name="api-activity-earlier",
     ),
+    path("conversations/", ConversationStartApi.as_view(), name="api-conversation-start"),
     path(
         "messages/<int:message_id>/retry/",
         MessageRetryApi.as_view(),

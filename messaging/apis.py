@@ -5,17 +5,29 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.permissions import DjangoModelPermissions, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contactcenter.action_apis import AgentApi
 from contactcenter.models import Activity
+from contactcenter.openapi import ErrorSerializer
+from contactcenter.permissions import is_integration
 from contactcenter.rest import IdFilter
-from contactcenter.selectors import agent_for_user, events_of
-from contactcenter.serializers import ActivityEventSerializer, QueueBriefSerializer
+from contactcenter.selectors import activities_in_detail, agent_for_user, events_of
+from contactcenter.serializers import (
+    ActivityDetailSerializer,
+    ActivityEventSerializer,
+    QueueBriefSerializer,
+)
 from messaging.files import file_response
 from messaging.models import (
     ChannelAccount,
@@ -41,6 +53,7 @@ from messaging.services.accounts import (
     channel_account_create,
     channel_account_update,
 )
+from messaging.services.conversations import conversation_start
 from messaging.services.outbound import message_retry, message_send, not_participant
 
 
@@ -177,9 +190,12 @@ class UploadsField(serializers.ListField):
 
 
 class MessageSendApi(APIView):
-    """Send to the customer as the activity's owner or a participant: text, files (multipart)
-    or a WhatsApp template. One send may make several messages (one per file), so they come
-    back as {"messages": [...]}. Refusals answer {"detail", "code"} and store nothing."""
+    """Send to the customer as the activity's owner or a participant, or, in any activity, as
+    an integration account (the agents see the message as the integration's, named "CRM sync
+    (integration)"; the customer sees only the text): text, files (multipart) or a
+    WhatsApp template, by the same reply-window and channel rules. One send may make several
+    messages (one per file), so they come back as {"messages": [...]}. Refusals answer
+    {"detail", "code"} and store nothing."""
 
     @extend_schema_serializer(component_name="MessageSend")
     class InputSerializer(serializers.Serializer):
@@ -198,13 +214,20 @@ class MessageSendApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
     def post(self, request: Request, activity_id: int) -> Response:
-        activity = activity_get(user=request.user, activity_id=activity_id)
         author = agent_for_user(request.user)
-        if author is None:
-            raise not_participant()
+        activity = activity_get(
+            user=request.user,
+            activity_id=activity_id,
+            any_activity=author is None and is_integration(request.user),
+        )
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        sent = message_send(activity=activity, author=author, **serializer.validated_data)
+        sent = message_send(
+            activity=activity,
+            author=author,
+            actor=None if author else request.user,  # refused unless an integration account
+            **serializer.validated_data,
+        )
         messages = messages_of(activity).filter(pk__in=[message.pk for message in sent])
         output = self.OutputSerializer({"messages": messages}, context={"request": request})
         return Response(output.data, status=status.HTTP_201_CREATED)
@@ -212,6 +235,86 @@ class MessageSendApi(APIView):
 
 class ActivityMessagesApi(MessageListApi, MessageSendApi):
     """One URL, two operations: GET is MessageListApi, POST is MessageSendApi."""
+
+
+class ConversationStartApi(AgentApi):
+    """Write first to a customer who wrote to us before (an identity: see /identities/, or a
+    contact's `identities`), by the reply window's rules: free text while it is open, on
+    WhatsApp an approved template after 24 hours. 409 `conversation_open` when the customer
+    has a conversation that is not closed: post into it instead.
+
+    By default the activity closes once the message is queued (with `status`, required where
+    the queue has statuses): a notice such as an order update rings no agent, and the
+    customer's answer opens a new chat in whose history it is. With `close: false` it stays:
+    for an integration account it waits in the queue and rings an agent as a customer's chat
+    does; for an agent it opens in their tabs (no message needed)."""
+
+    integrations_act = True
+
+    @extend_schema_serializer(component_name="ConversationStart")
+    class InputSerializer(serializers.Serializer):
+        identity = serializers.IntegerField(help_text="The customer, who must have written.")
+        queue = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Where the activity belongs (default: the queue the customer's channel "
+            "feeds); an agent writes from one of their queues.",
+        )
+        text = serializers.CharField(required=False, default="", allow_blank=True)
+        template = serializers.PrimaryKeyRelatedField(
+            queryset=Template.objects.all(), required=False, default=None, allow_null=True
+        )
+        template_parameters = serializers.ListField(
+            child=serializers.CharField(), required=False, default=list
+        )
+        close = serializers.BooleanField(
+            required=False,
+            default=True,
+            help_text="Close the activity once the message is queued (default), or leave it "
+            "waiting in the queue (an agent's: open in their tabs).",
+        )
+        status = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="The status to close with: one of the queue's.",
+        )
+        ticket = serializers.IntegerField(
+            required=False, allow_null=True, default=None, help_text="The ticket it is for."
+        )
+
+    @extend_schema_serializer(component_name="ConversationStarted")
+    class OutputSerializer(serializers.Serializer):
+        activity = ActivityDetailSerializer()
+        messages = MessageSerializer(many=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: OutputSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such ticket."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        activity = conversation_start(
+            **self.acting,
+            identity_id=data["identity"],
+            queue_id=data["queue"],
+            text=data["text"],
+            template=data["template"],
+            template_parameters=data["template_parameters"],
+            send=data["close"],
+            close_with_status=data["status"],
+            ticket_id=data["ticket"],
+        )
+        started = {"activity": activities_in_detail().get(pk=activity.pk),
+                   "messages": messages_of(activity)}  # fmt: skip
+        output = self.OutputSerializer(started, context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 class ActivityEarlierApi(APIView):

@@ -24,9 +24,14 @@ from messaging.models import (
 )
 
 
-def activity_get(*, user: AbstractBaseUser, activity_id: int) -> Activity:
-    """The activity with its customer and channel, or Http404 where the user may not see it."""
-    activities = activities_visible_to(user).select_related("identity__channel_account", "queue")
+def activity_get(
+    *, user: AbstractBaseUser, activity_id: int, any_activity: bool = False
+) -> Activity:
+    """The activity with its customer and channel, or Http404 where the user may not see it;
+    `any_activity` when the caller has checked that the user may act in any (an integration
+    account)."""
+    activities = Activity.objects.all() if any_activity else activities_visible_to(user)
+    activities = activities.select_related("identity__channel_account", "queue")
     return get_object_or_404(activities, pk=activity_id)
 
 
@@ -54,11 +59,12 @@ def identities_visible_to(user: AbstractBaseUser) -> QuerySet[ExternalIdentity]:
 
 
 def messages_of(activity: Activity) -> QuerySet[Message]:
-    """The activity's messages oldest first, with their authors and attachments."""
+    """The activity's messages oldest first, with their authors (agents, or users who are not,
+    with what `actor_role` reads of them) and attachments."""
     return (
         Message.objects.filter(activity=activity)
-        .select_related("author")
-        .prefetch_related("attachments")
+        .select_related("author", "author_user__agent")
+        .prefetch_related("attachments", "author_user__groups")
         .order_by("created_at", "id")
     )
 

@@ -1,10 +1,13 @@
 """How messages look to agents: one shape for the REST API and the websocket's message.new."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from contactcenter.serializers import actor_name, actor_role
 from messaging.models import Attachment, Message, TransferState
+
+AUTHOR_KINDS = ["agent", "integration"]
 
 
 @extend_schema_serializer(component_name="MessageAttachment")
@@ -37,10 +40,14 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="Message")
 class MessageSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(
-        source="author.display_name",
-        allow_null=True,
-        help_text="The agent who wrote an outbound message (never shown to the customer).",
+    author = serializers.SerializerMethodField(
+        help_text="Who wrote an outbound message (never shown to the customer): the agent's "
+        "display name, or the integration account's name marked as one (\"CRM sync "
+        '(integration)").'
+    )
+    author_kind = serializers.SerializerMethodField(
+        help_text="What the author of an outbound message is: an agent, or an integration "
+        "account (which wrote through the API); null when no one is named."
     )
     attachments = AttachmentSerializer(many=True)
 
@@ -50,6 +57,7 @@ class MessageSerializer(serializers.ModelSerializer):
             "id",
             "direction",
             "author",
+            "author_kind",
             "text",
             "template",
             "template_parameters",
@@ -65,6 +73,22 @@ class MessageSerializer(serializers.ModelSerializer):
             "read_at",
         ]
         read_only_fields = fields
+
+    def get_author(self, message: Message) -> str | None:
+        return author_name(message)
+
+    @extend_schema_field(serializers.ChoiceField(choices=AUTHOR_KINDS, allow_null=True))
+    def get_author_kind(self, message: Message) -> str | None:
+        if message.author is not None:
+            return "agent"
+        return None if message.author_user is None else actor_role(message.author_user) or None
+
+
+def author_name(message: Message) -> str | None:
+    """Who wrote our message, as agents see them: the agent, or the integration named as one."""
+    if message.author is not None:
+        return message.author.display_name
+    return None if message.author_user is None else actor_name(message.author_user)
 
 
 class ReplyWindowSerializer(serializers.Serializer):

@@ -29,8 +29,10 @@ def message_widget_context(request: HttpRequest, activity: Activity, _: QueueWid
         if not template.is_whatsapp
     ]
     composer = composer_rules(activity, templates, values)
+    earlier = earlier_activity(activity)
     history = history_data(request, activity) | {
-        "has_older": earlier_activity(activity) is not None
+        "has_older": earlier is not None,
+        "show_older": earlier is not None and _unanswered_outreach(earlier),
     }
     return {
         "activity": activity,
@@ -43,6 +45,12 @@ def message_widget_context(request: HttpRequest, activity: Activity, _: QueueWid
         # For the widget's script, as JSON in the page.
         "data": {"history": history, "composer": composer, "templates": inserts},
     }
+
+
+def _unanswered_outreach(activity: Activity) -> bool:
+    """We wrote first (an integration's order update, an agent's Send) and the customer did not
+    answer in that chat: their answer opened this one, which opens with it shown above."""
+    return activity.started_by_agent and activity.first_customer_message_at is None
 
 
 def history_data(request: HttpRequest, activity: Activity) -> dict:

@@ -1,13 +1,30 @@
 """Demo channel accounts: one per provider, talking to the simulator (its fake APIs are where the
 API URL settings point while it is on), each feeding a demo queue. Registered by this app, so
-only while the simulator is on: real providers would know none of these accounts."""
+only while the simulator is on: real providers would know none of these accounts.
+
+The simulator's default WhatsApp customer has had an order update from the demo's integration
+account ("CRM sync"), so the first chat the demo user plays as them opens with it."""
 
 import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from contactcenter.demo import DemoBase
-from contactcenter.models import Queue
-from messaging.models import ChannelAccount, Provider
+from contactcenter.models import Activity, ActivityEvent, ActivityState, EventKind, Queue
+from contactcenter.permissions import INTEGRATION_GROUP
+from messaging.models import (
+    ChannelAccount,
+    DeliveryStatus,
+    Direction,
+    ExternalIdentity,
+    Message,
+    Provider,
+)
 from messaging.services.accounts import channel_account_create
+from simulator.views import DEFAULT_CUSTOMER_IDS, DEFAULT_CUSTOMER_NAME
 
 # provider, name, queue number, provider account id (the ids from CHANNELS.md's examples)
 DEMO_ACCOUNTS = [
@@ -19,8 +36,10 @@ DEMO_ACCOUNTS = [
 
 
 def demo_load(base: DemoBase) -> None:
-    """The simulator's demo data: a channel account per provider. Idempotent."""
-    demo_channel_accounts_load(base.queues)
+    """The simulator's demo data: a channel account per provider, and an integration's order
+    update to the default WhatsApp customer. Idempotent."""
+    accounts = demo_channel_accounts_load(base.queues)
+    demo_order_update_load(next(a for a in accounts if a.provider == Provider.WHATSAPP))
 
 
 def demo_channel_accounts_load(queues: dict[int, Queue]) -> list[ChannelAccount]:
@@ -50,3 +69,50 @@ def _credentials(account_id: str) -> dict:
 
 def _secret() -> str:
     return secrets.token_urlsafe(24)
+
+
+ORDER_UPDATE = "Hello Sheena, your order #1042 has shipped and arrives on Thursday."
+
+
+def demo_order_update_load(account: ChannelAccount) -> None:
+    """The default WhatsApp customer, who wrote to us two days ago, got an order update from
+    the "CRM sync" integration account this morning: a conversation it started and closed at
+    once (what the API does by default). Written as a fixture, backdated, once: no service
+    stamps the past, and loading neither publishes nor queues a task."""
+    identity, created = ExternalIdentity.objects.get_or_create(
+        channel_account=account,
+        provider_user_id=DEFAULT_CUSTOMER_IDS[Provider.WHATSAPP],
+        defaults={"display_name": DEFAULT_CUSTOMER_NAME},
+    )
+    if not created:
+        return
+    now = timezone.now()
+    identity.last_inbound_at = now - timedelta(days=2)
+    identity.save(update_fields=["last_inbound_at"])
+    crm_sync = _integration_account("crm-sync", "CRM sync")
+    sent = now - timedelta(hours=3)
+    activity = Activity.objects.create(
+        queue=account.queue, channel_account=account, identity=identity,
+        title=identity.display_name, state=ActivityState.CLOSED, started_by_agent=True,
+        status=account.queue.statuses.order_by("pk").first(), queued_at=sent, closed_at=sent,
+    )  # fmt: skip
+    message = Message.objects.create(
+        activity=activity, channel_account=account, identity=identity, direction=Direction.OUT,
+        author_user=crm_sync, text=ORDER_UPDATE, status=DeliveryStatus.READ, sent_at=sent,
+    )  # fmt: skip
+    Message.objects.filter(pk=message.pk).update(created_at=sent)
+    for kind in (EventKind.STARTED, EventKind.CLOSED):
+        event = ActivityEvent.objects.create(activity=activity, kind=kind, actor=crm_sync)
+        ActivityEvent.objects.filter(pk=event.pk).update(created_at=sent)
+
+
+def _integration_account(username: str, name: str):
+    """A user of the integrations' group, who signs in with an API token only."""
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get_or_create(name=INTEGRATION_GROUP)[0])
+    return user

@@ -17,6 +17,7 @@ from contactcenter.permissions import is_supervisor
 from contactcenter.selectors import events_of
 from contactcenter.services.activities import activity_monitored
 from messaging.selectors import messages_of
+from messaging.serializers import author_name
 from supervision.forms import ReportForm
 from supervision.presenting import CSV_COLUMNS, chart_data, csv_value
 from supervision.reports import DEFINITIONS, Report, report_build
@@ -120,7 +121,7 @@ def _lines(activity) -> list[dict]:
     """Messages and history lines, oldest first."""
     lines = [
         {"at": message.created_at, "kind": message.direction,
-         "who": message.author.display_name if message.author else "Customer",
+         "who": author_name(message) or "Customer",
          "text": message.text or ", ".join(a.filename for a in message.attachments.all())}
         for message in messages_of(activity)
     ] + [

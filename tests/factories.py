@@ -18,6 +18,7 @@ from contactcenter.models import (
     QueueMembership,
     Status,
 )
+from contactcenter.permissions import INTEGRATION_GROUP
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
 
 PASSWORD = "correct-horse-battery"
@@ -36,6 +37,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class SupervisorFactory(UserFactory):
     is_staff = True
+
+
+class IntegrationUserFactory(UserFactory):
+    """An integration account: a user of the integrations' group, neither agent nor staff."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    first_name = "CRM sync"
+
+    @factory.post_generation
+    def integration_group(user, create, extracted, **kwargs):
+        user.groups.add(Group.objects.get_or_create(name=INTEGRATION_GROUP)[0])
 
 
 class GroupFactory(factory.django.DjangoModelFactory):

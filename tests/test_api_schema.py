@@ -1,6 +1,6 @@
 """The API keeps to its schema: schemathesis reads /api/schema/ and sends every operation
-requests made from it, valid and invalid, as an agent and as a supervisor; no answer may be a
-server error, and every status must be one the schema documents.
+requests made from it, valid and invalid, as an agent, a supervisor and an integration account;
+no answer may be a server error, and every status must be one the schema documents.
 
 In process, through the WSGI application, inside the test's transaction (nothing is committed,
 no task is queued). Bounded and repeatable: a fixed seed, deterministic generation and a few
@@ -32,6 +32,7 @@ from tests.factories import (
     AttachmentFactory,
     ContactFactory,
     InboundMessageFactory,
+    IntegrationUserFactory,
     MembershipFactory,
     OfferFactory,
     PauseReasonFactory,
@@ -118,11 +119,14 @@ def in_test_transaction():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture(params=["agent", "supervisor"])
+@pytest.fixture(params=["agent", "supervisor", "integration"])
 def token(request, world, in_test_transaction) -> str:
-    """The API token of the agent, or of a supervisor with the demo's group."""
+    """The API token of the agent, of an integration account, or of a supervisor with the
+    demo's group."""
     if request.param == "agent":
         return Token.objects.create(user=world.agent.user).key
+    if request.param == "integration":
+        return Token.objects.create(user=IntegrationUserFactory()).key
     supervisor = SupervisorFactory()
     supervisor.groups.add(supervisors_group())
     return Token.objects.create(user=supervisor).key

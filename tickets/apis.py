@@ -96,7 +96,11 @@ class TicketViewSet(viewsets.ModelViewSet):
 
 
 class ActivityTicketApi(AgentApi):
-    """Assign the activity to a ticket (`null`: to none)."""
+    """Assign the activity to a ticket (`null`: to none). For the agents taking part in it,
+    and for integration accounts in any activity (a closed one too), recorded in its history
+    as by them."""
+
+    integrations_act = True
 
     @extend_schema_serializer(component_name="ActivityTicket")
     class InputSerializer(serializers.Serializer):
@@ -106,6 +110,6 @@ class ActivityTicketApi(AgentApi):
     def post(self, request: Request, activity_id: int) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        activity_assign_ticket(activity_id=activity_id, agent=self.agent,
+        activity_assign_ticket(activity_id=activity_id, **self.acting,
                                ticket_id=serializer.validated_data["ticket"])  # fmt: skip
         return Response(self.activity_data(activity_id))

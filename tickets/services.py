@@ -13,7 +13,7 @@ from django.utils import timezone
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Agent, EventKind
 from contactcenter.outbox import fields_changed, outbox_record
-from contactcenter.services.activities import activity_lock_taking_part, event_record
+from contactcenter.services.activities import acting, activity_lock_taking_part, event_record
 from crm.models import Account, Contact
 from tickets.models import Category, Stage, Ticket
 from tickets.outbox import TICKET_FIELDS, ticket_data
@@ -100,9 +100,18 @@ def ticket_favourite(*, ticket: Ticket, user: AbstractBaseUser, favourite: bool)
 
 
 @transaction.atomic(durable=True)
-def activity_assign_ticket(*, activity_id: int, agent: Agent, ticket_id: int | None) -> None:
-    """Assign the activity to a ticket (None: to none), for the agents taking part in it."""
-    activity = activity_lock_taking_part(activity_id, agent)
+def activity_assign_ticket(
+    *,
+    activity_id: int,
+    agent: Agent | None = None,
+    actor: AbstractBaseUser | None = None,
+    ticket_id: int | None,
+) -> None:
+    """Assign the activity to a ticket (None: to none), for the agents taking part in it, and
+    for an integration account (`actor`), in any state (a helpdesk filing a chat that
+    has closed under the ticket it opened for it)."""
+    who = acting(agent, actor)
+    activity = activity_lock_taking_part(activity_id, who)
     ticket = None
     if ticket_id is not None:
         ticket = Ticket.objects.filter(pk=ticket_id).first()
@@ -113,4 +122,4 @@ def activity_assign_ticket(*, activity_id: int, agent: Agent, ticket_id: int | N
     activity.ticket = ticket
     activity.save(update_fields=["ticket", "updated_at"])
     data = {"ticket": ticket.pk, "title": ticket.title} if ticket else {}
-    event_record(activity, EventKind.TICKET, agent, data)
+    event_record(activity, EventKind.TICKET, who, data)

@@ -2,10 +2,16 @@
 
 Each public service locks the activity (`lock_objects`), checks the actor may act, writes,
 records an `ActivityEvent` (the chat's history) and publishes on commit.
+
+Who acts (`Actor`) is an agent, in the activities they take part in; or, through the API, an
+integration account (`is_integration`), in any activity. Services open to both take `agent=`
+or `actor=` and run the same checks and writes for either: only the test of who may act
+differs, and the history names the user.
 """
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -32,13 +38,23 @@ from contactcenter.models import (
 from contactcenter.outbox import (
     activity_accepted_data,
     activity_closed_data,
-    by_agent,
+    by_actor,
     outbox_record,
 )
+from contactcenter.permissions import is_integration
 from contactcenter.selectors import participant_ids
 from contactcenter.services.offers import activity_open_for, offer_revoke_pending
 from contactcenter.tasks import activity_resume_due as activity_resume_due_task
 from contactcenter.tasks import agent_route as agent_route_task
+
+Actor = Agent | AbstractBaseUser
+
+
+def acting(agent: Agent | None, actor: AbstractBaseUser | None) -> Actor:
+    """Who acts, of a service's `agent=` and `actor=` arguments: exactly one is given."""
+    if (agent is None) == (actor is None):
+        raise TypeError("Name who acts: an agent or an integration account.")
+    return agent if agent is not None else actor
 
 
 def activity_note_agent_reply(*, activity: Activity) -> None:
@@ -166,14 +182,34 @@ def activity_set_important(*, activity_id: int, agent: Agent, important: bool) -
 
 
 @transaction.atomic(durable=True)
-def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = None) -> None:
+def activity_close(
+    *,
+    activity_id: int,
+    agent: Agent | None = None,
+    actor: AbstractBaseUser | None = None,
+    status_id: int | None = None,
+) -> None:
     """Close the activity with a status from its queue's allowed statuses (given here or chosen
     before). Refused with a clear error when the queue has statuses and none of them is chosen;
     a queue without statuses closes without one. Everyone taking part leaves; an invitation still
-    ringing is withdrawn; the owner is routed again."""
-    activity = activity_lock_owned(activity_id, agent, ActivityState.OPEN, ActivityState.POSTPONED)
+    ringing is withdrawn; the owner is routed again.
+
+    The `agent` who owns it closes it open or postponed; an integration account (`actor`)
+    closes it in any state but closed (a waiting one leaves its queue's waiting list)."""
+    who = acting(agent, actor)
+    states = [ActivityState.OPEN, ActivityState.POSTPONED]
+    if not isinstance(who, Agent):
+        states.append(ActivityState.WAITING)
+    activity = activity_lock_owned(activity_id, who, *states)
+    activity_close_locked(activity, actor=who, status_id=status_id)
+
+
+def activity_close_locked(activity: Activity, *, actor: Actor, status_id: int | None) -> None:
+    """`activity_close` once the activity is locked and `actor` may close it: caller holds
+    `activity_for_update(activity.pk)` (or created the activity in its transaction)."""
+    waiting = activity.state == ActivityState.WAITING
     if status_id is not None:
-        _apply_status(activity, agent, status_id)
+        _apply_status(activity, actor, status_id)
     allowed = list(activity.queue.statuses.values_list("pk", "name"))
     if allowed and activity.status_id not in {pk for pk, _ in allowed}:
         names = ", ".join(name for _, name in allowed)
@@ -186,15 +222,17 @@ def activity_close(*, activity_id: int, agent: Agent, status_id: int | None = No
     activity.postponed_until = None
     activity.save(update_fields=["state", "closed_at", "postponed_until", "updated_at"])
     Participant.objects.filter(activity=activity, left_at__isnull=True).update(left_at=now)
-    ActivityEvent.objects.create(activity=activity, kind=EventKind.CLOSED, actor=agent.user)
-    closed = activity_closed_data(activity, closed_by=by_agent(agent))
+    ActivityEvent.objects.create(activity=activity, kind=EventKind.CLOSED, actor=user_of(actor))
+    closed = activity_closed_data(activity, closed_by=by_actor(actor))
     outbox_record(type="activity.closed", data=closed)
     events.activity_closed(taking_part, activity_id=activity.pk, reason="closed")
+    if waiting:
+        events.waiting_list_changed(activity.pk, activity.queue_id)
     for agent_id in taking_part:
         agent_route_task.delay_on_commit(agent_id)
 
 
-def _apply_status(activity: Activity, agent: Agent, status_id: int | None) -> None:
+def _apply_status(activity: Activity, agent: Actor, status_id: int | None) -> None:
     """Caller holds the activity's lock."""
     status = None
     if status_id is not None:
@@ -220,12 +258,10 @@ def _resume(activity: Activity, *, actor: Agent | None) -> None:
     event_record(activity, EventKind.RESUMED, actor, {})
 
 
-def event_record(activity: Activity, kind: str, actor: Agent | None, data: dict) -> None:
+def event_record(activity: Activity, kind: str, actor: Actor | None, data: dict) -> None:
     """Write the history line and tell everyone taking part how the activity looks now.
     Caller holds the activity's lock (the CRM and tickets services record through it too)."""
-    ActivityEvent.objects.create(
-        activity=activity, kind=kind, actor=actor.user if actor else None, data=data
-    )
+    ActivityEvent.objects.create(activity=activity, kind=kind, actor=user_of(actor), data=data)
     events.activity_changed(events.ACTIVITY_UPDATED, activity.pk, participant_ids(activity))
 
 
@@ -236,11 +272,18 @@ def _locked(activity_id: int) -> Activity:
     return activity
 
 
-def activity_lock_owned(activity_id: int, agent: Agent, *states: str) -> Activity:
-    """The activity locked, if the agent owns it and it is in one of `states`. Caller holds a
-    transaction."""
+def user_of(actor: Actor | None) -> AbstractBaseUser | None:
+    """The user who acts (the history names users): an agent's, or the actor itself."""
+    return actor.user if isinstance(actor, Agent) else actor
+
+
+def activity_lock_owned(activity_id: int, agent: Actor, *states: str) -> Activity:
+    """The activity locked, if the agent owns it (or `agent` is an integration account) and it
+    is in one of `states`. Caller holds a transaction."""
     activity = _locked(activity_id)
-    if activity.owner_id != agent.pk:
+    if not isinstance(agent, Agent):
+        _check_integration(agent)
+    elif activity.owner_id != agent.pk:
         raise _not_taking_part(activity, agent)
     if activity.state not in states:
         raise ApplicationError(
@@ -251,13 +294,24 @@ def activity_lock_owned(activity_id: int, agent: Agent, *states: str) -> Activit
     return activity
 
 
-def activity_lock_taking_part(activity_id: int, agent: Agent) -> Activity:
-    """The activity locked, if the agent takes part in it (404 or 403 otherwise). Caller holds
-    a transaction."""
+def activity_lock_taking_part(activity_id: int, agent: Actor) -> Activity:
+    """The activity locked, if the agent takes part in it (404 or 403 otherwise), or, in any
+    state, for an integration account. Caller holds a transaction."""
     activity = _locked(activity_id)
-    if agent.pk not in participant_ids(activity):
+    if not isinstance(agent, Agent):
+        _check_integration(agent)
+    elif agent.pk not in participant_ids(activity):
         raise _not_taking_part(activity, agent)
     return activity
+
+
+def _check_integration(user: AbstractBaseUser) -> None:
+    if not is_integration(user):
+        raise ApplicationError(
+            "Only agents and integration accounts can do this.",
+            code="not_an_agent",
+            status=403,
+        )
 
 
 def _not_taking_part(activity: Activity, agent: Agent) -> ApplicationError:

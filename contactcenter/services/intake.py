@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -28,11 +29,12 @@ from contactcenter.models import (
 )
 from contactcenter.outbox import (
     activity_created_data,
-    by_agent,
+    by_actor,
     by_customer,
     outbox_record,
 )
 from contactcenter.ports import ports
+from contactcenter.services.activities import acting, user_of
 from contactcenter.services.reminders import reminders_after_customer_message
 from contactcenter.services.routing import activity_route_new
 
@@ -120,7 +122,8 @@ def _note_customer_message(activity: Activity, sent_at: datetime) -> None:
 
 def activity_start(
     *,
-    agent: Agent,
+    agent: Agent | None = None,
+    actor: AbstractBaseUser | None = None,
     queue: Queue,
     channel_account,
     identity,
@@ -130,14 +133,21 @@ def activity_start(
     """An agent starts a conversation with a customer: the activity opens at once for them (a
     new tab), with `started` in its history, assigned to the ticket `ticket_id` when it was
     started from that ticket (so the ticket lists it, as one the agent assigned by hand).
+    Started by an integration account (`actor`), it waits in `queue` instead, offered to
+    nobody: the caller routes or closes it in its transaction. Either way we wrote first
+    (`started_by_agent`): the reports' figures of customers' chats leave it out.
 
     Caller holds a transaction and has checked that the agent may write to the customer in
     `queue`. The agent's row is locked (their load grows: routing checks capacity under that
     lock). Refused (409) when the customer has an activity that is not closed.
     """
+    user = user_of(acting(agent, actor))
     ticket = _ticket(ticket_id)
-    agent_for_update(agent.pk)
     now = timezone.now()
+    taken = {}
+    if agent is not None:
+        agent_for_update(agent.pk)
+        taken = {"owner": agent, "state": ActivityState.OPEN, "accepted_at": now}
     try:
         with transaction.atomic():
             activity = Activity.objects.create(
@@ -145,13 +155,11 @@ def activity_start(
                 channel_account=channel_account,
                 identity=identity,
                 contact_id=identity.contact_id,
-                owner=agent,
-                state=ActivityState.OPEN,
                 title=title,
                 ticket=ticket,
                 queued_at=now,
-                accepted_at=now,
                 started_by_agent=True,
+                **taken,
             )
     except IntegrityError as exc:  # one activity that is not closed per customer
         raise ApplicationError(
@@ -160,24 +168,23 @@ def activity_start(
             code="conversation_open",
             status=409,
         ) from exc
-    Participant.objects.create(
-        activity=activity, agent=agent, role=ParticipantRole.OWNER, joined_at=now
-    )
-    ActivityEvent.objects.create(
-        activity=activity, kind=EventKind.STARTED, actor=agent.user, agent=agent
-    )
+    if agent is not None:
+        Participant.objects.create(
+            activity=activity, agent=agent, role=ParticipantRole.OWNER, joined_at=now
+        )
+        events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
+    ActivityEvent.objects.create(activity=activity, kind=EventKind.STARTED, actor=user, agent=agent)
     if ticket is not None:
         ActivityEvent.objects.create(
             activity=activity,
             kind=EventKind.TICKET,
-            actor=agent.user,
+            actor=user,
             data={"ticket": ticket.pk, "title": ticket.title},
         )
-    started_by = by_agent(agent)
+    started_by = by_actor(acting(agent, actor))
     outbox_record(
         type="activity.created", data=activity_created_data(activity, started_by=started_by)
     )
-    events.activity_changed(events.ACTIVITY_OPENED, activity.pk, [agent.pk])
     return activity
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -23,7 +24,8 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Message(BaseModel):
-    """One message of an activity. Customers never learn which agent wrote ours."""
+    """One message of an activity. Customers never learn who wrote ours: an agent (`author`), or
+    an integration account through the API (`author_user`), which agents see named as one."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="messages")
     channel_account = models.ForeignKey(
@@ -35,6 +37,14 @@ class Message(BaseModel):
     direction = models.CharField(max_length=10, choices=Direction)
     author = models.ForeignKey(
         Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The integration account that wrote an outbound message through the API.",
     )
     text = models.TextField(blank=True)
     template = models.ForeignKey(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -13,9 +14,10 @@ from django.utils import timezone
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import Activity, ActivityState, Agent
-from contactcenter.outbox import by_agent, outbox_record
+from contactcenter.outbox import by_agent, by_user, outbox_record
+from contactcenter.permissions import is_integration
 from contactcenter.selectors import agent_takes_part
-from contactcenter.services.activities import activity_note_agent_reply
+from contactcenter.services.activities import Actor, acting, activity_note_agent_reply
 from messaging import events, http
 from messaging.connectors import connector_for
 from messaging.connectors.base import (
@@ -62,21 +64,26 @@ STALE_AFTER = timedelta(seconds=60)
 def message_send(
     *,
     activity: Activity,
-    author: Agent,
+    author: Agent | None = None,
+    actor: AbstractBaseUser | None = None,
     text: str = "",
     template: Template | None = None,
     template_parameters: Sequence[str] = (),
     files: Sequence[UploadedFile] = (),
 ) -> list[Message]:
-    """Queue an agent's reply: one message per file, the text as its own message (or as the
-    caption of a single file where the provider shows captions), or a WhatsApp template.
+    """Queue a reply: one message per file, the text as its own message (or as the caption of
+    a single file where the provider shows captions), or a WhatsApp template. Written by an
+    agent (`author`), or by an integration account (`actor`), whose messages agents see as the
+    integration's, and which do not count as an agent's reply (the customer's wait for one,
+    and its reminders, go on).
 
-    Refuses with ApplicationError, storing nothing, when the author is not in the activity, the
-    activity is closed or has no customer on a channel, a file is not what it claims to be,
-    or the reply window or the provider's limits forbid it. Atomic; delivery tasks are
-    enqueued on commit.
+    Refuses with ApplicationError, storing nothing, when the author is not in the activity (an
+    actor: is not an integration account), the activity is closed or has no customer on a
+    channel, a file is not what it claims to be, or the reply window or the provider's limits
+    forbid it. Atomic; delivery tasks are enqueued on commit.
     """
-    _check_activity(activity, author)
+    who = acting(author, actor)
+    _check_activity(activity, who)
     identity = activity.identity
     connector = connector_for(identity.channel_account.provider)
     window = reply_window(identity, timezone.now())
@@ -90,7 +97,7 @@ def message_send(
     captioned = len(uploads) == 1 and uploads[0].kind in connector.captioned_kinds
     with transaction.atomic():
         queued = []
-        base = {"activity": activity, "author": author, "tag": window.tag}
+        base = {"activity": activity, "author": author, "author_user": actor, "tag": window.tag}
         if template is not None:
             queued.append(
                 _queue(**base, template=template, template_parameters=list(template_parameters))
@@ -99,12 +106,13 @@ def message_send(
             queued.append(_queue(**base, text=text if captioned else "", upload=upload))
         if text and not captioned:
             queued.append(_queue(**base, text=text))
-        activity_note_agent_reply(activity=activity)
+        if author is not None:
+            activity_note_agent_reply(activity=activity)
     return queued
 
 
 def _queue(
-    *, activity: Activity, author: Agent, upload: "_Upload | None" = None, **fields
+    *, activity: Activity, author: Agent | None, upload: "_Upload | None" = None, **fields
 ) -> Message:
     """One message of the reply (with its file, if any), queued for delivery and reported."""
     message = Message.objects.create(
@@ -119,7 +127,8 @@ def _queue(
     attachments = [_store_upload(message, upload)] if upload else []
     message_deliver_task.delay_on_commit(message.id)
     events.message_new(message)
-    created = message_created_data(message, author=by_agent(author), attachments=attachments)
+    who = by_agent(author) if author is not None else by_user(message.author_user)
+    created = message_created_data(message, author=who, attachments=attachments)
     outbox_record(type="message.created", data=created)
     return message
 
@@ -181,8 +190,12 @@ def not_participant() -> ApplicationError:
     )
 
 
-def _check_activity(activity: Activity, author: Agent) -> None:
-    if not agent_takes_part(agent=author, activity=activity):
+def _check_activity(activity: Activity, author: Actor) -> None:
+    if isinstance(author, Agent):
+        allowed = agent_takes_part(agent=author, activity=activity)
+    else:
+        allowed = is_integration(author)
+    if not allowed:
         raise not_participant()
     if activity.identity_id is None:
         raise ApplicationError(

@@ -1,7 +1,8 @@
 /**
  * One chat's history as agents read it: the customer's and our messages (time, initials of the
- * agent who wrote ours, delivery ticks, a failed send's reason with a Retry), files, and the
- * activity's events inline ("Transferred by Alice to Bob"). All text goes in as text.
+ * agent who wrote ours, or the name of the integration that did, delivery ticks, a failed
+ * send's reason with a Retry), files, and the activity's events inline ("Transferred by Alice
+ * to Bob"). All text goes in as text.
  */
 import { bytes, clockTime, h, initials, linkified } from "cc/dom.js";
 
@@ -22,9 +23,7 @@ export function messageItem(message, { onRetry } = {}) {
     { class: `msg msg--${message.direction} msg--${message.status}`, "data-message-id": message.id,
       "data-created": message.created_at },
     h("div", { class: "msg__bubble" },
-      ours && message.direction === "out"
-        ? h("span", { class: "msg__author", title: message.author ?? "" }, initials(message.author))
-        : null,
+      message.direction === "out" ? authorView(message) : null,
       message.direction === "system" ? h("span", { class: "msg__label" }, "Notice to the customer") : null,
       message.template ? h("span", { class: "msg__label" }, "WhatsApp template") : null,
       message.text ? h("div", { class: "msg__text" }, linkified(message.text)) : null,
@@ -41,6 +40,18 @@ export function messageItem(message, { onRetry } = {}) {
           onRetry ? h("button", { type: "button", class: "button button--small", onclick: () => onRetry(message) }, "Retry") : null)
       : null,
   );
+}
+
+/** Who wrote our message: an agent's initials; an integration named in full, with a mark of
+ * its own, so that no one takes its message for a colleague's. */
+function authorView(message) {
+  if (message.author_kind === "integration") {
+    return [
+      h("span", { class: "msg__author msg__author--integration", "aria-hidden": "true" }, "\u2699"),
+      h("span", { class: "msg__label msg__by" }, message.author),
+    ];
+  }
+  return h("span", { class: "msg__author", title: message.author ?? "" }, initials(message.author));
 }
 
 function attachmentView(attachment) {
@@ -72,7 +83,7 @@ const EVENT_TEXT = {
   left: (e) => `${agentName(e)} left`,
   postponed: (e) => `Postponed by ${e.actor}${e.data.until ? ` until ${clockTime(e.data.until)}` : ""}`,
   resumed: (e) => (e.actor ? `Resumed by ${e.actor}` : "Back from postponement"),
-  status: (e) => (e.data.name ? `Status: ${e.data.name} (${e.actor})` : `Status cleared by ${e.actor}`),
+  status: (e) => (e.data.name ? `Status: ${e.data.name}, chosen by ${e.actor}` : `Status cleared by ${e.actor}`),
   important: (e) => `${e.data.important ? "Marked" : "Unmarked"} important by ${e.actor}`,
   paired: (e) => `Paired with ${e.data.name} by ${e.actor}`,
   unpaired: (e) => `Unpaired from its contact by ${e.actor}`,

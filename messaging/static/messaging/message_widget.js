@@ -2,8 +2,9 @@
  * The message widget of an activity's screen (messaging/widgets/message.html), once the
  * workspace has loaded the screen: the chat so far, drawn from the JSON the widget carries and
  * kept live (new messages and delivery ticks from the websocket, the activity's events fetched
- * when it changes), earlier chats on demand, a failed send's Retry, the composer, and the
- * controls bar (status, important, invite, transfer, postpone, close or leave).
+ * when it changes), earlier chats on demand (the one a customer answers, at once), a failed
+ * send's Retry, the composer, and the controls bar (status, important, invite, transfer,
+ * postpone, close or leave).
  */
 import { ApiError, api } from "cc/api.js";
 import { askPostpone, pickTarget } from "cc/dialogs.js";
@@ -35,6 +36,7 @@ export class MessageWidget {
     }
     this.#wireControls();
     this.#keepEndInView();
+    if (data.history.show_older) this.#loadOlder(element.querySelector(".chat__older"));
   }
 
   /** While the latest message is in view it stays there when the chat's box shrinks (a refusal
