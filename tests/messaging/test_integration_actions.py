@@ -163,6 +163,24 @@ def test_an_integration_writes_first_and_the_chat_closes_ringing_no_agent(crm):
     ) == [EventKind.STARTED, EventKind.STATUS, EventKind.CLOSED]
 
 
+def test_integrators_hear_of_the_integrations_conversation_as_done_by_the_integration(crm, outbox):
+    # given
+    identity = IdentityFactory(last_inbound_at=timezone.now() - timedelta(hours=20))
+    # when
+    conversations(crm, identity=identity.pk, text=ORDER_UPDATE)
+    # then: each event names the integration, so its own receiver can tell them from the rest
+    integration = {"type": "integration", "id": crm.pk, "name": "CRM sync"}
+    [(_, created), (_, message), (_, closed)] = outbox(
+        "activity.created", "message.created", "activity.closed"
+    )
+    assert created["started_by"] == integration
+    assert (message["message"]["text"], message["message"]["author"]) == (
+        ORDER_UPDATE,
+        integration,
+    )
+    assert closed["closed_by"] == integration
+
+
 def test_an_integration_may_leave_its_chat_waiting_in_the_queue_to_ring_an_agent(crm):
     # given
     identity = IdentityFactory(last_inbound_at=timezone.now() - timedelta(hours=2))
