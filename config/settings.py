@@ -278,7 +278,9 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: an unauthenticated call then gets 401 with WWW-Authenticate, not 403.
+        # Tokens first: an unauthenticated call then gets 401 with WWW-Authenticate, not 403.
+        # API tokens (Bearer, or Token cct_…); DRF's own keys under Token after them.
+        "integrations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

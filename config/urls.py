@@ -27,6 +27,7 @@ urlpatterns = [
     path("crm/", include("crm.urls")),
     path("tickets/", include("tickets.urls")),
     path("supervision/", include("supervision.urls")),
+    path("integrations/", include("integrations.urls")),
     path("healthz", healthz, name="healthz"),
     path(
         "login/",

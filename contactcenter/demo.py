@@ -2,11 +2,11 @@
 
 The core loads its own (statuses, pause reasons, queues, the supervisor and the agents), then
 each app's loader (`demo_loader_register`, from its `AppConfig.ready`), in the order the apps
-start. Running it again adds what is missing and leaves what is there (including changed
-passwords).
+start; a loader may return logins of its own to print. Running it again adds what is missing
+and leaves what is there (including changed passwords).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -81,9 +81,12 @@ AGENTS = [
 
 @dataclass(frozen=True)
 class Login:
+    """A demo user to print: with a password, or (an integration account) an API token."""
+
     username: str
     password: str
     role: str
+    api_token: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,11 +97,13 @@ class DemoBase:
     supervisor: AbstractBaseUser
 
 
-_loaders: list[Callable[[DemoBase], None]] = []
+Loader = Callable[[DemoBase], Iterable[Login] | None]
+_loaders: list[Loader] = []
 
 
-def demo_loader_register(loader: Callable[[DemoBase], None]) -> None:
-    """An app adds its demo data; the loader must be idempotent, as `load_demo` is."""
+def demo_loader_register(loader: Loader) -> None:
+    """An app adds its demo data, and may return logins to print; the loader must be
+    idempotent, as `load_demo` is."""
     if loader not in _loaders:
         _loaders.append(loader)
 
@@ -129,7 +134,7 @@ def load_demo() -> list[Login]:
         logins.append(Login(username, demo_password(username), "agent"))
     base = DemoBase(queues, get_user_model().objects.get(username=supervisor.username))
     for loader in _loaders:
-        loader(base)
+        logins.extend(loader(base) or ())
     return logins
 
 

@@ -1,7 +1,10 @@
-"""The workspace's main menu: the dashboard, then the modules apps deliver, in menu order.
+"""The workspace's main menu: the dashboard, then the modules apps deliver, in menu order; at its
+foot, links to pages of the user's own apart from the workspace (which users who are not agents
+are shown too).
 
 An app delivers its module from its `AppConfig.ready` (`module_register`); a module whose page is
-not built yet is listed without one, and its screen says so.
+not built yet is listed without one, and its screen says so. It adds a user's page the same way
+(`user_link_register`).
 """
 
 from dataclasses import dataclass
@@ -24,3 +27,21 @@ def module_register(module: Module) -> None:
 
 def menu_modules() -> list[Module]:
     return sorted(_modules.values(), key=lambda module: module.position)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    title: str
+    url_name: str
+
+
+_user_links: list[PageLink] = []
+
+
+def user_link_register(link: PageLink) -> None:
+    if link not in _user_links:
+        _user_links.append(link)
+
+
+def user_links() -> list[PageLink]:
+    return list(_user_links)

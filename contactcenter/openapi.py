@@ -33,8 +33,8 @@ class ErrorSerializer(serializers.Serializer):
 
 ERRORS = {
     "400": "Invalid input, or the action is refused as it stands.",
-    "401": "Not signed in: no token or session, or an unknown token.",
-    "403": "Signed in, but not allowed to do this.",
+    "401": "Not signed in: no token or session, or a token unknown, revoked or expired.",
+    "403": "Signed in, but not allowed to do this (a Read token may only read).",
     "404": "No such object, or one this user may not see.",
     "409": "The action conflicts with the object's current state.",
     "415": "The body is in a media type this operation does not read.",

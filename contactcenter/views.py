@@ -8,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from contactcenter.models import Queue
-from contactcenter.modules import menu_modules
+from contactcenter.modules import menu_modules, user_links
 from contactcenter.page_urls import page_urls
 from contactcenter.pages import agent_page
 from contactcenter.selectors import activities_of_agent, agent_for_user, colleagues_of
@@ -21,8 +21,14 @@ def workspace(request: HttpRequest) -> HttpResponse:
     The page carries the URLs its scripts call, by name (contactcenter/page_urls.py)."""
     agent = agent_for_user(request.user)
     if agent is None:
-        return render(request, "contactcenter/not_an_agent.html", status=403)
-    context = {"agent": agent, "modules": menu_modules(), "urls": page_urls()}
+        context = {"user_links": user_links()}
+        return render(request, "contactcenter/not_an_agent.html", context, status=403)
+    context = {
+        "agent": agent,
+        "modules": menu_modules(),
+        "user_links": user_links(),
+        "urls": page_urls(),
+    }
     return render(request, "contactcenter/workspace.html", context)
 
 

@@ -1,10 +1,22 @@
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from contactcenter.encryption import EncryptedTextField
 from contactcenter.models import OutboxEvent
 from contactcenter.models.base import BaseModel
+
+
+class IntegrationAccount(User):
+    """A user that is a program: in the integrations' group, working through the API with its
+    tokens (`contactcenter.permissions.is_integration`). Its own admin page, so that supervisors
+    see and make integration accounts apart from people's users."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "integration account"
 
 
 class TokenScope(models.TextChoices):
@@ -34,6 +46,15 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def state(self) -> str:
+        """Active, expired or revoked (a revoked token is that, expired or not)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
 
 
 class WebhookEndpoint(BaseModel):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.authtoken.models import TokenProxy
 
+from contactcenter.demo import supervisors_group
 from contactcenter.models import (
     Activity,
     Agent,
@@ -18,7 +19,9 @@ from contactcenter.models import (
     QueueMembership,
     Status,
 )
-from contactcenter.permissions import INTEGRATION_GROUP
+from integrations.models import ApiToken, IntegrationAccount, TokenScope
+from integrations.services.accounts import integration_account_create
+from integrations.services.tokens import token_create
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
 
 PASSWORD = "correct-horse-battery"
@@ -39,17 +42,16 @@ class SupervisorFactory(UserFactory):
     is_staff = True
 
 
-class IntegrationUserFactory(UserFactory):
-    """An integration account: a user of the integrations' group, neither agent nor staff."""
+class GroupSupervisorFactory(SupervisorFactory):
+    """A supervisor as they are set up: in the supervisors' group, with every permission of
+    the product's apps."""
 
     class Meta:
         skip_postgeneration_save = True
 
-    first_name = "CRM sync"
-
     @factory.post_generation
-    def integration_group(user, create, extracted, **kwargs):
-        user.groups.add(Group.objects.get_or_create(name=INTEGRATION_GROUP)[0])
+    def in_group(user, create, extracted, **kwargs) -> None:
+        user.groups.add(supervisors_group())
 
 
 class GroupFactory(factory.django.DjangoModelFactory):
@@ -377,3 +379,38 @@ class AccessLogFactory(_SignInRecord):
 class AccessFailureLogFactory(_SignInRecord):
     class Meta:
         model = "axes.AccessFailureLog"
+
+
+class IntegrationAccountFactory(factory.django.DjangoModelFactory):
+    """A user that is a program, made as the admin makes one (in the integrations' group)."""
+
+    class Meta:
+        model = IntegrationAccount
+
+    username = factory.Sequence(lambda n: f"integration{n}")
+    first_name = "CRM sync"
+
+    @classmethod
+    def _create(cls, model_class, username: str, first_name: str) -> IntegrationAccount:
+        return integration_account_create(username=username, name=first_name)
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """An API token made by its service, with its plaintext as `.plaintext` (nothing keeps it).
+    A past expiry, a last use or a revocation, which the services stamp with the present, are
+    written after it, as a fixture would."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Token {n}")
+    scope = TokenScope.READ
+
+    @classmethod
+    def _create(cls, model_class, user, name: str, scope: str, **stamps) -> ApiToken:
+        token, plaintext = token_create(user=user, name=name, scope=scope, actor=user)
+        ApiToken.objects.filter(pk=token.pk).update(**stamps)
+        token.refresh_from_db()
+        token.plaintext = plaintext
+        return token

@@ -1,6 +1,7 @@
 """The API keeps to its schema: schemathesis reads /api/schema/ and sends every operation
-requests made from it, valid and invalid, as an agent, a supervisor and an integration account;
-no answer may be a server error, and every status must be one the schema documents.
+requests made from it, valid and invalid, as an agent, a supervisor and an integration account
+(each with a read-and-write API token); no answer may be a server error, and every status must
+be one the schema documents.
 
 In process, through the WSGI application, inside the test's transaction (nothing is committed,
 no task is queued). Bounded and repeatable: a fixed seed, deterministic generation and a few
@@ -15,7 +16,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
@@ -24,20 +24,20 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from contactcenter.demo import supervisors_group
 from contactcenter.models import Agent
 from tests.factories import (
     AccountFactory,
     ActivityFactory,
+    ApiTokenFactory,
     AttachmentFactory,
     ContactFactory,
+    GroupSupervisorFactory,
     InboundMessageFactory,
-    IntegrationUserFactory,
+    IntegrationAccountFactory,
     MembershipFactory,
     OfferFactory,
     PauseReasonFactory,
     StatusFactory,
-    SupervisorFactory,
     TicketFactory,
 )
 
@@ -119,17 +119,18 @@ def in_test_transaction():
         signal.connect(close_old_connections)
 
 
-@pytest.fixture(params=["agent", "supervisor", "integration"])
+# Who calls: the world's agent, a supervisor with the supervisors' group, an integration account.
+CALLERS = {
+    "agent": lambda world: world.agent.user,
+    "supervisor": lambda world: GroupSupervisorFactory(),
+    "integration": lambda world: IntegrationAccountFactory(),
+}
+
+
+@pytest.fixture(params=list(CALLERS))
 def token(request, world, in_test_transaction) -> str:
-    """The API token of the agent, of an integration account, or of a supervisor with the
-    demo's group."""
-    if request.param == "agent":
-        return Token.objects.create(user=world.agent.user).key
-    if request.param == "integration":
-        return Token.objects.create(user=IntegrationUserFactory()).key
-    supervisor = SupervisorFactory()
-    supervisor.groups.add(supervisors_group())
-    return Token.objects.create(user=supervisor).key
+    """A read-and-write API token of the caller."""
+    return ApiTokenFactory(user=CALLERS[request.param](world), scope="write").plaintext
 
 
 # Health checks off: an operation's examples share its world and token on purpose (one
@@ -138,4 +139,4 @@ def token(request, world, in_test_transaction) -> str:
 @SCHEMA.parametrize()
 def test_every_answer_is_documented_and_none_is_a_server_error(case, world, token):
     world.aim(case)
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

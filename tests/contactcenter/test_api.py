@@ -38,7 +38,7 @@ def test_an_anonymous_call_gets_401_in_the_error_shape(api):
         "detail": "Authentication credentials were not provided.",
         "code": "not_authenticated",
     }
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_json_nested_too_deep_is_refused_as_bad_input_and_changes_nothing(api):

@@ -8,7 +8,6 @@ import httpx
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from rest_framework.authtoken.models import Token
 
 from messaging.services.conversations import conversation_start
 from tests.e2e.workspace import (
@@ -23,10 +22,11 @@ from tests.e2e.workspace import (
 )
 from tests.factories import (
     AgentFactory,
+    ApiTokenFactory,
     ChannelAccountFactory,
     CustomerActivityFactory,
     IdentityFactory,
-    IntegrationUserFactory,
+    IntegrationAccountFactory,
     MembershipFactory,
     QueueFactory,
     StatusFactory,
@@ -69,7 +69,7 @@ def test_an_integrations_message_reaches_the_customer_as_text_and_the_agent_as_t
 ):
     # given: Alice's open chat with Jana, on her screen; the CRM's integration account
     activity = CustomerActivityFactory(identity=jana(sales), owner=sales.memberships.get().agent)
-    token = Token.objects.create(user=IntegrationUserFactory(first_name="CRM sync")).key
+    token = ApiTokenFactory(user=IntegrationAccountFactory(first_name="CRM sync"), scope="write")
     alice = agent_browser(browser, worker, "alice")
     tab(alice, "Jana Dvořák").click()
     expect(composer(alice)).to_be_visible()
@@ -77,7 +77,7 @@ def test_an_integrations_message_reaches_the_customer_as_text_and_the_agent_as_t
     response = httpx.post(
         f"{worker}/api/v1/activities/{activity.pk}/messages/",
         json={"text": ORDER_UPDATE},
-        headers={"Authorization": f"Token {token}"},
+        headers={"Authorization": f"Bearer {token.plaintext}"},
         timeout=10,
     )
     # then: Alice sees it at once, named as the integration's, with no colleague's initials
@@ -101,7 +101,7 @@ def test_the_customers_answer_to_an_integrations_notice_opens_a_chat_that_shows_
     # given: the CRM told Jana her order shipped, in a chat it closed at once
     identity = jana(sales)
     conversation_start(
-        actor=IntegrationUserFactory(first_name="CRM sync"),
+        actor=IntegrationAccountFactory(first_name="CRM sync"),
         identity_id=identity.pk,
         text=ORDER_UPDATE,
         send=True,

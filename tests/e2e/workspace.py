@@ -18,6 +18,13 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def sign_in_to_admin(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
 def open_simulator(page: Page, base_url: str) -> None:
     """The simulator's customer page, signed in as it requires: as staff."""
     staff = SupervisorFactory()

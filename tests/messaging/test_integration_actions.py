@@ -18,7 +18,7 @@ from tests.factories import (
     ContactFactory,
     CustomerActivityFactory,
     IdentityFactory,
-    IntegrationUserFactory,
+    IntegrationAccountFactory,
     OnlineAgentFactory,
     StatusFactory,
     SupervisorFactory,
@@ -35,7 +35,7 @@ ORDER_UPDATE = "Your order #1042 has shipped."
 @pytest.fixture
 def crm():
     """The integration account the calls are made as."""
-    return IntegrationUserFactory(first_name="CRM sync")
+    return IntegrationAccountFactory(first_name="CRM sync")
 
 
 def chat(hours_ago: float = 1, **activity):

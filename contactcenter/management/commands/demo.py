@@ -22,4 +22,5 @@ class Command(BaseCommand):
         logins = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Logins:"))
         for login in logins:
-            self.stdout.write(f"  {login.role:<10} {login.username:<12} {login.password}")
+            secret = login.password or f"API token {login.api_token}"
+            self.stdout.write(f"  {login.role:<11} {login.username:<12} {secret}")
