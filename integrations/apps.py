@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from contactcenter.demo import demo_loader_register
+        from contactcenter.ports import ports
+        from integrations import demo
+        from integrations.tasks import outbox_dispatch
+
+        demo_loader_register(demo.demo_load)
+        # After the commit of events to the outbox: fan them out soon (a sweep catches the
+        # asks lost with the broker).
+        ports.outbox_written = outbox_dispatch.delay

@@ -18,6 +18,8 @@ from contactcenter.models import (
     QueueMembership,
     Status,
 )
+from contactcenter.outbox import EVENT_TYPES
+from integrations.signing import secret_new
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
 
 PASSWORD = "correct-horse-battery"
@@ -363,3 +365,35 @@ class AccessLogFactory(_SignInRecord):
 class AccessFailureLogFactory(_SignInRecord):
     class Meta:
         model = "axes.AccessFailureLog"
+
+
+class OutboxEventFactory(factory.django.DjangoModelFactory):
+    """An event for integrators, as `outbox_record` writes it (not yet fanned out)."""
+
+    class Meta:
+        model = "contactcenter.OutboxEvent"
+
+    type = "contact.created"
+    data = factory.Sequence(lambda n: {"contact_id": n, "name": "Sheena Nelson"})
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """An active endpoint that wants every event type."""
+
+    class Meta:
+        model = "integrations.WebhookEndpoint"
+
+    url = "https://hooks.example.com/contact-center"
+    event_types = factory.LazyFunction(lambda: list(EVENT_TYPES))
+    secret = factory.LazyFunction(secret_new)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A delivery due now, of an event fanned out."""
+
+    class Meta:
+        model = "integrations.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = factory.SubFactory(OutboxEventFactory, dispatched_at=factory.LazyFunction(timezone.now))
+    next_attempt_at = factory.LazyFunction(timezone.now)
