@@ -38,6 +38,7 @@ from tests.factories import (
     StatusFactory,
     SupervisorFactory,
     TicketFactory,
+    WebhookDeliveryFactory,
 )
 
 CONFIG = SchemathesisConfig.from_dict(
@@ -75,7 +76,8 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     """An agent in a queue with an open chat (a message with a file), a notification ringing
-    and a pause reason; the CRM and ticket records and a channel account around them."""
+    and a pause reason; the CRM and ticket records and a channel account around them; a
+    webhook endpoint with a delivery made."""
     membership = MembershipFactory(logged_in=True)
     agent, queue = membership.agent, membership.queue
     queue.statuses.add(StatusFactory())
@@ -86,6 +88,7 @@ def world(db) -> World:
     activity = message.activity
     offer = OfferFactory(agent=agent, activity=ActivityFactory(queue=queue, state="waiting"))
     PauseReasonFactory()
+    delivery = WebhookDeliveryFactory(state="succeeded")
     return World(
         agent=agent,
         ids={
@@ -102,6 +105,9 @@ def world(db) -> World:
             "accounts": AccountFactory().pk,
             "contacts": ContactFactory().pk,
             "tickets": TicketFactory().pk,
+            "webhook-endpoints": delivery.endpoint_id,
+            "endpoint_id": delivery.endpoint_id,
+            "delivery_id": delivery.pk,
         },
     )
 
