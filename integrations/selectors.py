@@ -16,10 +16,9 @@ def endpoints_visible_to(user: AbstractBaseUser) -> QuerySet[WebhookEndpoint]:
 
 def deliveries_visible_to(user: AbstractBaseUser) -> QuerySet[WebhookDelivery]:
     """Newest first, with their events and every attempt."""
-    deliveries = (
+    return (
         WebhookDelivery.objects.filter(endpoint__in=endpoints_visible_to(user))
         .select_related("event")
         .prefetch_related("attempt_log")
         .order_by("-pk")
     )
-    return deliveries

@@ -53,9 +53,9 @@ JITTER = (0.8, 1.2)
 # of its time: a worker would hold it for hours, and Redis hands a task unacknowledged for
 # longer than an hour to another worker.
 TIMER_LIMIT = timedelta(minutes=10)
-# A delivery being posted is claimed for this long: longer than a post with its timeouts, so
-# no second worker posts it meanwhile; a worker lost mid-post leaves it to the sweep after.
-CLAIM = timedelta(minutes=2)
+# A delivery being posted is claimed for WEBHOOK_TIMEOUT and this much more, so no second
+# worker posts it meanwhile; a worker lost mid-post leaves it to the sweep after.
+CLAIM_MARGIN = timedelta(minutes=2)
 # A delivery due this long ago, or an outbox row this old, has lost its task (or has none, as
 # a long retry): the sweep queues it. Not less: under a backlog, tasks that wait their turn
 # would be queued twice.
@@ -110,8 +110,8 @@ def delivery_attempt(*, delivery_id: int) -> None:
     """Post a pending delivery that is due to its endpoint, once, and record the answer.
 
     Idempotent and safe beside itself: the delivery is claimed first (its next attempt moved
-    CLAIM ahead, under its lock), so a second task for it (redelivered, or queued by the
-    sweep) finds it not due and sends nothing. No lock is held while posting.
+    past the post's time, under its lock), so a second task for it (redelivered, or queued by
+    the sweep) finds it not due and sends nothing. No lock is held while posting.
     """
     delivery = _claim(delivery_id)
     if delivery is None:
@@ -131,7 +131,7 @@ def _claim(delivery_id: int) -> WebhookDelivery | None:
         delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
         delivery.save(update_fields=["state", "next_attempt_at", "updated_at"])
         return None
-    delivery.next_attempt_at = now + CLAIM
+    delivery.next_attempt_at = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT) + CLAIM_MARGIN
     delivery.save(update_fields=["next_attempt_at", "updated_at"])
     return delivery
 

@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(empty_broker, tmp_path, redi
     delivery = WebhookDelivery.objects.get()
     left = (delivery.state, delivery.attempts)
     # and a fresh worker; the sweep queues the delivery again once its claim has run out
-    # (CLAIM after the post began: moved here)
+    # (WEBHOOK_TIMEOUT and CLAIM_MARGIN after the post began: moved here)
     with celery(tmp_path, redis_url, *worker, name="fresh") as fresh:
         worker_ready(fresh)
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
