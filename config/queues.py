@@ -14,6 +14,11 @@ the once-a-second deadline sweep reached a worker every 3 to 13 s. So:
   the worker, beside the queue, so it holds up no one behind it.
 - `outbound`: calls to providers (sends, inbound files fetched, customers' profiles): slow,
   retried with backoff, and never in the way of customers' messages being applied.
+- `webhooks`: integrators' outgoing webhooks, fanned out from the outbox and posted to their
+  endpoints. A receiver may take its whole timeout (WEBHOOK_TIMEOUT) to answer, and a dead one
+  fails every delivery of a burst: in a queue of their own they wait behind each other, never in
+  front of customers' sends (`outbound`) or routing (`celery`); a worker takes from its queues
+  in turn, so a backlog here only slows webhooks.
 - `celery`, Celery's default name, for the rest (routing an agent who became free, the
   simulator's webhooks). Kept by that name so tasks queued before an upgrade are still taken.
 
@@ -24,8 +29,9 @@ deployment); `config.settings` declares them for that.
 DEADLINES = "deadlines"
 INBOUND = "inbound"
 OUTBOUND = "outbound"
+WEBHOOKS = "webhooks"
 DEFAULT = "celery"
-QUEUES = (DEADLINES, INBOUND, OUTBOUND, DEFAULT)
+QUEUES = (DEADLINES, INBOUND, OUTBOUND, WEBHOOKS, DEFAULT)
 
 ROUTES = {
     "contactcenter.tasks.offer_expire": DEADLINES,
@@ -42,4 +48,8 @@ ROUTES = {
     "messaging.tasks.message_deliver": OUTBOUND,
     "messaging.tasks.attachment_download": OUTBOUND,
     "messaging.tasks.identity_profile_fetch": OUTBOUND,
+    "integrations.tasks.webhooks_sweep": DEADLINES,
+    "integrations.tasks.webhooks_prune": DEADLINES,
+    "integrations.tasks.outbox_dispatch": WEBHOOKS,
+    "integrations.tasks.delivery_attempt": WEBHOOKS,
 }

@@ -182,6 +182,16 @@ PROVIDER_HTTP_TIMEOUT = float(os.environ.get("PROVIDER_HTTP_TIMEOUT", "10"))
 # host:port pairs are fetched whatever their address, e.g. a local fake provider; with the
 # simulator on, its own (SITE_URL's) is one of them too (messaging/fetching.py).
 PROVIDER_FETCH_ALLOW = env_list("PROVIDER_FETCH_ALLOW", "")
+# Outgoing webhooks to integrators (integrations/): an endpoint whose host resolves to a
+# loopback, private, link-local or reserved address is refused, when it is saved and at each
+# delivery, unless this allows it (a receiver on this machine or the local network).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+# Seconds a receiver has to answer a delivery, all told.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "15"))
+# An endpoint whose deliveries have all failed for this many days is disabled, with why.
+WEBHOOK_DISABLE_AFTER_DAYS = float(os.environ.get("WEBHOOK_DISABLE_AFTER_DAYS", "5"))
+# Events, their deliveries and the attempts' log are kept this many days.
+WEBHOOK_RETENTION_DAYS = float(os.environ.get("WEBHOOK_RETENTION_DAYS", "30"))
 # WhatsApp webhook bodies reach 3 MB; Django refuses bodies over 2.5 MB by default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
@@ -214,6 +224,8 @@ _SWEEPS = {
     "activities-route-waiting": ("contactcenter.tasks.activities_route_waiting", 5.0),
     "activities-resume-due": ("contactcenter.tasks.activities_resume_due", 10.0),
     "agents-presence-sweep": ("contactcenter.tasks.presence_sweep", 30.0),
+    "webhooks-sweep": ("integrations.tasks.webhooks_sweep", 30.0),
+    "webhooks-prune": ("integrations.tasks.webhooks_prune", 3600.0),
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": task, "schedule": every, "options": {"expires": every}}
@@ -318,6 +330,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets of fields named "state": each its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "StateEnum": "contactcenter.models.ActivityState",
+        "WebhookDeliveryStateEnum": "integrations.models.DeliveryState",
+    },
 }
 
 # Content-Security-Policy (django-csp) on every page: scripts and styles from this site, or

@@ -19,6 +19,7 @@ API_URLS = [
     "crm.api_urls",
     "tickets.api_urls",
     "supervision.api_urls",
+    "integrations.api_urls",
 ]
 
 urlpatterns = [

@@ -1,12 +1,10 @@
 """Fetching an inbound file from a URL that a webhook or a provider's answer named.
 
-Such a URL comes from outside, so it must not reach this machine or a private network
-(server-side request forgery). Each host is resolved once and every address it resolves to
-must be public, on the first request and on every redirect (followed here, at most
-MAX_REDIRECTS times); the connection then goes to the address that was checked, with the
-URL's name as Host and TLS server name, so that a second DNS answer cannot lead elsewhere.
-The provider's credentials go only to the origins its connector names, and the body is
-streamed with the channel's size cap.
+Such a URL comes from outside, so it must not reach this machine or a private network: its
+host's addresses are checked (`contactcenter.public_hosts`) on the first request and on every
+redirect (followed here, at most MAX_REDIRECTS times), and the connection goes to the address
+that was checked. The provider's credentials go only to the origins its connector names, and
+the body is streamed with the channel's size cap.
 
 PROVIDER_FETCH_ALLOW names the host:port pairs fetched whatever their address (a local fake
 provider); with the simulator on, its own (SITE_URL's) is one of them.
@@ -16,12 +14,12 @@ import json
 import socket
 from dataclasses import dataclass
 from io import BytesIO
-from ipaddress import IPv4Address, IPv6Address, ip_address
 from typing import IO
 
 import httpx
 from django.conf import settings
 
+from contactcenter.public_hosts import NotPublic, checked_address, pinned
 from messaging import http
 from messaging.connectors.base import DEFAULT_PORTS, MB, origin
 from messaging.services.errors import TransientProviderError
@@ -79,30 +77,11 @@ def fetch_json(url: str, *, headers: dict, headers_for: frozenset[str]) -> dict:
     return answer if isinstance(answer, dict) else {}
 
 
-def public_address(address: IPv4Address | IPv6Address) -> bool:
-    """Whether an address is on the public internet: not loopback, private, shared, link- or
-    site-local, multicast, reserved or unspecified. An IPv4 address inside IPv6 counts as
-    itself."""
-    if isinstance(address, IPv6Address):
-        if address.ipv4_mapped:
-            return public_address(address.ipv4_mapped)
-        if address.is_site_local:
-            return False
-    return address.is_global and not (address.is_multicast or address.is_reserved)
-
-
 def _get(client: httpx.Client, url: httpx.URL, headers: dict):
     """A streamed GET of `url` on a connection to the address `_address` checked."""
     if url.scheme not in DEFAULT_PORTS:
         raise FetchRefused(f"Refused to fetch the file from {url}: not an http or https address.")
-    host = url.raw_host.decode("ascii")
-    extensions = {"sni_hostname": host} if url.scheme == "https" else {}
-    return client.stream(
-        "GET",
-        url.copy_with(host=_address(url)),
-        headers={**headers, "Host": url.netloc.decode("ascii")},
-        extensions=extensions,
-    )
+    return client.stream("GET", **pinned(url, _address(url), headers))
 
 
 def _address(url: httpx.URL) -> str:
@@ -110,18 +89,13 @@ def _address(url: httpx.URL) -> str:
     and port are allowed in PROVIDER_FETCH_ALLOW (or are the simulator's)."""
     host_port = origin(str(url)).partition("://")[2]
     try:
-        found = socket.getaddrinfo(url.raw_host.decode("ascii"), None, type=socket.SOCK_STREAM)
+        return checked_address(
+            url.raw_host.decode("ascii"), public_only=host_port not in _allowed()
+        )
     except socket.gaierror as exc:
         raise TransientProviderError(f"Could not resolve {host_port}: {exc}") from exc
-    addresses = [ip_address(info[4][0]) for info in found]
-    if host_port not in _allowed():
-        for address in addresses:
-            if not public_address(address):
-                raise FetchRefused(
-                    f"Refused to fetch the file from {host_port}: "
-                    f"{address} is not a public address."
-                )
-    return str(addresses[0])
+    except NotPublic as exc:
+        raise FetchRefused(f"Refused to fetch the file from {host_port}: {exc}") from exc
 
 
 def _allowed() -> set[str]:

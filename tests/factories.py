@@ -19,9 +19,11 @@ from contactcenter.models import (
     QueueMembership,
     Status,
 )
+from contactcenter.outbox import EVENT_TYPES
 from integrations.models import ApiToken, IntegrationAccount, TokenScope
 from integrations.services.accounts import integration_account_create
 from integrations.services.tokens import token_create
+from integrations.signing import secret_new
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
 
 PASSWORD = "correct-horse-battery"
@@ -414,3 +416,35 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
         token.refresh_from_db()
         token.plaintext = plaintext
         return token
+
+
+class OutboxEventFactory(factory.django.DjangoModelFactory):
+    """An event for integrators, as `outbox_record` writes it (not yet fanned out)."""
+
+    class Meta:
+        model = "contactcenter.OutboxEvent"
+
+    type = "contact.created"
+    data = factory.Sequence(lambda n: {"contact_id": n, "name": "Sheena Nelson"})
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """An active endpoint that wants every event type."""
+
+    class Meta:
+        model = "integrations.WebhookEndpoint"
+
+    url = "https://hooks.example.com/contact-center"
+    event_types = factory.LazyFunction(lambda: list(EVENT_TYPES))
+    secret = factory.LazyFunction(secret_new)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """A delivery due now, of an event fanned out."""
+
+    class Meta:
+        model = "integrations.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = factory.SubFactory(OutboxEventFactory, dispatched_at=factory.LazyFunction(timezone.now))
+    next_attempt_at = factory.LazyFunction(timezone.now)

@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("DEBUG", "1")
+# The tests' webhook receivers listen on 127.0.0.1; in the environment, so that the workers
+# tests start as subprocesses allow them too.
+os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_TARGETS", "1")
 
 from config.settings import *  # noqa: F403
 from config.settings import DATABASES, VAR_DIR

@@ -39,6 +39,7 @@ from tests.factories import (
     PauseReasonFactory,
     StatusFactory,
     TicketFactory,
+    WebhookDeliveryFactory,
 )
 
 CONFIG = SchemathesisConfig.from_dict(
@@ -76,7 +77,8 @@ class World:
 @pytest.fixture
 def world(db) -> World:
     """An agent in a queue with an open chat (a message with a file), a notification ringing
-    and a pause reason; the CRM and ticket records and a channel account around them."""
+    and a pause reason; the CRM and ticket records and a channel account around them; a
+    webhook endpoint with a delivery made."""
     membership = MembershipFactory(logged_in=True)
     agent, queue = membership.agent, membership.queue
     queue.statuses.add(StatusFactory())
@@ -87,6 +89,7 @@ def world(db) -> World:
     activity = message.activity
     offer = OfferFactory(agent=agent, activity=ActivityFactory(queue=queue, state="waiting"))
     PauseReasonFactory()
+    delivery = WebhookDeliveryFactory(state="succeeded")
     return World(
         agent=agent,
         ids={
@@ -103,6 +106,9 @@ def world(db) -> World:
             "accounts": AccountFactory().pk,
             "contacts": ContactFactory().pk,
             "tickets": TicketFactory().pk,
+            "webhook-endpoints": delivery.endpoint_id,
+            "endpoint_id": delivery.endpoint_id,
+            "delivery_id": delivery.pk,
         },
     )
 

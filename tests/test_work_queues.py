@@ -24,7 +24,7 @@ from tests.waiting import wait_for
 from tests.workers import celery_worker
 
 # The Procfile's main worker: everything but the deadlines.
-MAIN_WORKER = ("worker", "-Q", "inbound,outbound,celery", "--concurrency=2")
+MAIN_WORKER = ("worker", "-Q", "inbound,outbound,webhooks,celery", "--concurrency=2")
 
 QUEUE_OF = {
     "contactcenter.tasks.offer_expire": "deadlines",
@@ -41,6 +41,10 @@ QUEUE_OF = {
     "messaging.tasks.message_deliver": "outbound",
     "messaging.tasks.attachment_download": "outbound",
     "messaging.tasks.identity_profile_fetch": "outbound",
+    "integrations.tasks.webhooks_sweep": "deadlines",
+    "integrations.tasks.webhooks_prune": "deadlines",
+    "integrations.tasks.outbox_dispatch": "webhooks",
+    "integrations.tasks.delivery_attempt": "webhooks",
     "contactcenter.tasks.agent_route": "celery",
     "simulator.tasks.webhook_deliver": "celery",
 }

@@ -8,8 +8,8 @@ from ipaddress import ip_address
 
 import pytest
 
+from contactcenter.public_hosts import public_address
 from messaging.connectors import connector_for
-from messaging.fetching import public_address
 from messaging.models import Attachment, Message
 from messaging.services.media import attachment_download
 from tests.factories import ChannelAccountFactory
