@@ -3,9 +3,9 @@
 Why (#17): with every Celery task in one queue, webhooks at 50/s for 55 s queued 2,698 tasks,
 and a notification's deadline was kept 1.3 to 9.5 s late: its timer waited behind them. Now
 deadlines have a queue and a worker of their own (config/queues.py). This runs the product as
-the Procfile does (one daphne; the main worker, `-Q inbound,outbound,celery`, concurrency 2;
-the deadlines worker, `-Q deadlines`, concurrency 1; beat; DEBUG off) and sends signed
-WhatsApp webhooks, each from a new customer, at `--rate` for `--seconds`, then nothing. The
+the Procfile does (one daphne; the main worker, `-Q inbound,outbound,webhooks,celery`,
+concurrency 2; the deadlines worker, `-Q deadlines`, concurrency 1; beat; DEBUG off) and sends
+signed WhatsApp webhooks, each from a new customer, at `--rate` for `--seconds`, then nothing. The
 customers' queue has agents connected by real websockets whose notifications never expire
 during the run. Meanwhile, once a second, a probe customer writes into a queue of its own
 whose notifications ring for `--deadline` seconds and are never answered. The probes are
@@ -142,7 +142,7 @@ def start_workers(stack: contextlib.ExitStack, env: dict, log_dir: Path, one_que
     """The Procfile's workers ({label: pid}), or the one worker of the setup before."""
     if one_queue:
         return {"worker": stack.enter_context(celery_worker(env, log_dir, prefork(2)))}
-    main = ("-Q", "inbound,outbound,celery", "-n", "worker@%h")
+    main = ("-Q", "inbound,outbound,webhooks,celery", "-n", "worker@%h")
     deadlines = ("-Q", "deadlines", "-n", "deadlines@%h")
     return {
         "worker": stack.enter_context(celery_worker(env, log_dir, prefork(2), *main)),
