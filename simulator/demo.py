@@ -76,7 +76,7 @@ ORDER_UPDATE = "Hello Sheena, your order #1042 has shipped and arrives on Thursd
 
 def demo_order_update_load(account: ChannelAccount) -> None:
     """The default WhatsApp customer, who wrote to us two days ago, got an order update from
-    the "CRM sync" integration account this morning: a conversation it started and closed at
+    the "CRM sync" integration account yesterday: a conversation it started and closed at
     once (what the API does by default). Written as a fixture, backdated, once: no service
     stamps the past, and loading neither publishes nor queues a task."""
     identity, created = ExternalIdentity.objects.get_or_create(
@@ -90,7 +90,7 @@ def demo_order_update_load(account: ChannelAccount) -> None:
     identity.last_inbound_at = now - timedelta(days=2)
     identity.save(update_fields=["last_inbound_at"])
     crm_sync = _integration_account("crm-sync", "CRM sync")
-    sent = now - timedelta(hours=3)
+    sent = now - timedelta(days=1)  # a day of its own in the reports: the history ends yesterday
     activity = Activity.objects.create(
         queue=account.queue, channel_account=account, identity=identity,
         title=identity.display_name, state=ActivityState.CLOSED, started_by_agent=True,

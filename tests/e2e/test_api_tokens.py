@@ -32,6 +32,8 @@ def test_an_agent_makes_uses_and_revokes_a_token(
     with context.expect_page() as opened:
         menu.get_by_role("link", name="API tokens").click()
     page = opened.value
+    # a tab just opened: its scripts (htmx, which sends the form) run before its load event
+    page.wait_for_load_state("load")
     page.get_by_label("Name").fill("Nightly CRM sync")
     page.get_by_label("Scope").select_option(label="Read and write")
     page.get_by_role("button", name="Make token").click()
