@@ -330,10 +330,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two choice sets of fields named "state": each its own name.
+    # Choice sets of fields that share a name ("state", "kind"): each its own name.
     "ENUM_NAME_OVERRIDES": {
         "StateEnum": "contactcenter.models.ActivityState",
         "WebhookDeliveryStateEnum": "integrations.models.DeliveryState",
+        "EventKindEnum": "contactcenter.models.EventKind",
     },
 }
 

@@ -110,17 +110,6 @@ class OfferRejectApi(AgentApi):
 # Lists
 
 
-class ActivityListApi(AgentRequired, generics.ListAPIView):
-    """The agent's open and postponed activities (owned or joined), oldest accepted first."""
-
-    queryset = Activity.objects.none()  # names the model for the schema; rows: get_queryset
-    serializer_class = ActivityDetailSerializer
-    filter_backends = []
-
-    def get_queryset(self):
-        return activities_of_agent(self.agent)
-
-
 class ActivityWaitingListApi(AgentRequired, generics.ListAPIView):
     """Activities waiting in the agent's queues (logged in or not), oldest first; `offered_to`
     names the colleague one rings now."""

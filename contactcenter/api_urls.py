@@ -4,7 +4,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from contactcenter import action_apis
-from contactcenter.apis import ActivityEventListApi, MeApi, QueueViewSet
+from contactcenter.apis import (
+    ActivityEventFeedApi,
+    ActivityEventListApi,
+    ActivityListApi,
+    AgentListApi,
+    MeApi,
+    QueueViewSet,
+)
 
 router = DefaultRouter()
 router.register("queues", QueueViewSet, basename="queue")
@@ -21,7 +28,6 @@ agent_actions = [
         action_apis.OfferRejectApi.as_view(),
         name="api-offer-reject",
     ),
-    path("activities/", action_apis.ActivityListApi.as_view(), name="api-activities"),
     path(
         "activities/<int:pk>/events/",
         ActivityEventListApi.as_view(),
@@ -94,8 +100,16 @@ agent_actions = [
     ),
 ]
 
+# What supervisors and integration accounts read of the whole organisation (agents: their own).
+reading = [
+    path("activities/", ActivityListApi.as_view(), name="api-activities"),
+    path("activity-events/", ActivityEventFeedApi.as_view(), name="api-activity-events-feed"),
+    path("agents/", AgentListApi.as_view(), name="api-agents"),
+]
+
 urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
+    *reading,
     *agent_actions,
     *router.urls,
 ]

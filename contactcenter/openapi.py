@@ -44,6 +44,37 @@ ERRORS = {
 MODEL_WRITES = {"create", "update", "partial_update"}
 
 
+# The tag (the schema's section) of an operation: the resource its path names last, as in
+# /activities/{id}/messages/ (messages) or /queues/{id}/login/ (agents); paths naming none of
+# these take their first segment's. Views may set their own (`extend_schema(tags=...)`).
+RESOURCE_TAGS = {
+    "activities": "activities",
+    "offers": "activities",
+    "events": "activity events",
+    "activity-events": "activity events",
+    "messages": "messages",
+    "earlier": "messages",
+    "attachments": "messages",
+    "conversations": "messages",
+    "agents": "agents",
+    "me": "agents",
+    "workspace": "agents",
+    "colleagues": "agents",
+    "pause": "agents",
+    "pause-reasons": "agents",
+    "login": "agents",
+    "logout": "agents",
+    "queues": "queues",
+    "channel-accounts": "channels",
+    "identities": "customers",
+    "accounts": "contacts",
+    "contacts": "contacts",
+    "contact": "contacts",
+    "tickets": "tickets",
+    "ticket": "tickets",
+}
+
+
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's, with the error frame documented on every operation for each status it
     may answer, by the frame's rules rather than one view at a time: 401 and 403 where a user
@@ -60,6 +91,15 @@ class AutoSchema(openapi.AutoSchema):
                     status, self._get_response_for_code(response, status)
                 )
         return operation
+
+    def get_tags(self) -> list[str]:
+        segments = [
+            segment
+            for segment in self.path.removeprefix("/api/v1/").split("/")
+            if segment and not segment.startswith("{")
+        ]
+        named = [RESOURCE_TAGS[segment] for segment in segments if segment in RESOURCE_TAGS]
+        return [named[-1] if named else segments[0]]
 
     def _error_statuses(self, operation: dict) -> list[str]:
         parameters = operation.get("parameters", [])

@@ -1,7 +1,8 @@
 """Read queries used by more than one caller, scoped to what the acting user may see.
 
 Who sees an activity: agents the activities they own, those they take part in (invited and not
-left) and those waiting in their queues; supervisors every one; anyone else none. An agent's
+left) and those waiting in their queues; supervisors and integration accounts every one; anyone
+else none. An agent's
 tabs are the open and postponed activities they take part in, by the same test.
 """
 
@@ -33,7 +34,7 @@ from contactcenter.models import (
     QueueMembership,
     RoutingStrategy,
 )
-from contactcenter.permissions import is_supervisor
+from contactcenter.permissions import in_integration_group, is_supervisor
 
 
 def agent_for_user(user: AbstractBaseUser) -> Agent | None:
@@ -48,13 +49,15 @@ def agent_for_user(user: AbstractBaseUser) -> Agent | None:
 
 
 def queues_visible_to(user: AbstractBaseUser) -> QuerySet[Queue]:
-    """Supervisors see every queue; agents the queues they are members of; anonymous users none."""
+    """Supervisors and integration accounts see every queue; agents the queues they are members
+    of; anonymous users none."""
     queues = Queue.objects.all()
     if not user.is_authenticated:
         return queues.none()
     if is_supervisor(user):
         return queues
-    return queues.filter(memberships__agent__user=user)
+    member = QueueMembership.objects.filter(queue=OuterRef("pk"), agent__user=user)
+    return queues.filter(in_integration_group(user) | Exists(member))
 
 
 def _taking_part(**agent) -> Exists:
@@ -65,7 +68,8 @@ def _taking_part(**agent) -> Exists:
 
 
 def activities_visible_to(user: AbstractBaseUser) -> QuerySet[Activity]:
-    """Every activity for supervisors; for agents their own, invited and queue-waiting ones."""
+    """Every activity for supervisors and integration accounts; for agents their own, invited
+    and queue-waiting ones."""
     activities = Activity.objects.all()
     if not user.is_authenticated:
         return activities.none()
@@ -73,7 +77,8 @@ def activities_visible_to(user: AbstractBaseUser) -> QuerySet[Activity]:
         return activities
     member = QueueMembership.objects.filter(queue=OuterRef("queue"), agent__user=user)
     return activities.filter(
-        Q(owner__user=user)
+        in_integration_group(user)
+        | Q(owner__user=user)
         | _taking_part(agent__user=user)
         | (Q(state=ActivityState.WAITING) & Exists(member))
     )
@@ -170,6 +175,31 @@ def events_of(activity: Activity, *, audit: bool = False) -> QuerySet[ActivityEv
     if not audit:
         events = events.exclude(kind=EventKind.MONITORED)
     return events.select_related("actor__agent", "agent").order_by("created_at", "pk")
+
+
+def event_feed(*, audit: bool = False) -> QuerySet[ActivityEvent]:
+    """Every activity's history, with what `ActivityEventFeedSerializer` reads (the feed's
+    order is `contactcenter.feeds`'); `audit` as in `events_of`."""
+    events = ActivityEvent.objects.select_related("actor__agent", "agent").prefetch_related(
+        "actor__groups"
+    )
+    return events if audit else events.exclude(kind=EventKind.MONITORED)
+
+
+def agents_with_state() -> QuerySet[Agent]:
+    """Every agent as they are now: `pause` (the open one, or None), `load` and `open_chats`,
+    and their memberships with the queues, in a constant number of queries."""
+    open_pause = Pause.objects.filter(ended_at__isnull=True).select_related("reason")
+    memberships = QueueMembership.objects.select_related("queue").order_by("queue__number")
+    return (
+        Agent.objects.select_related("user")
+        .annotate(load=agent_load(), open_chats=open_chats())
+        .prefetch_related(
+            Prefetch("pauses", queryset=open_pause, to_attr="open_pauses"),
+            Prefetch("memberships", queryset=memberships),
+        )
+        .order_by("display_name", "pk")
+    )
 
 
 def open_pause_of(agent: Agent) -> Pause | None:

@@ -6,7 +6,7 @@ so a page of them costs a fixed number of queries.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from contactcenter.models import (
@@ -217,6 +217,16 @@ class ActivityEventSerializer(serializers.ModelSerializer):
 
     def get_actor(self, event: ActivityEvent) -> str | None:
         return None if event.actor is None else actor_name(event.actor)
+
+
+@extend_schema_serializer(component_name="ActivityEventInFeed")
+class ActivityEventFeedSerializer(ActivityEventSerializer):
+    """A line of the organisation-wide history feed, which says whose activity it belongs to."""
+
+    activity = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(ActivityEventSerializer.Meta):
+        fields = ["activity", *ActivityEventSerializer.Meta.fields]
 
 
 def actor_role(user: AbstractBaseUser) -> str:

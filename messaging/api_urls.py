@@ -11,6 +11,7 @@ from messaging.apis import (
     ChannelAccountViewSet,
     ConversationStartApi,
     IdentityViewSet,
+    MessageFeedApi,
     MessageRetryApi,
 )
 
@@ -30,6 +31,7 @@ urlpatterns = [
         name="api-activity-earlier",
     ),
     path("conversations/", ConversationStartApi.as_view(), name="api-conversation-start"),
+    path("messages/", MessageFeedApi.as_view(), name="api-messages"),
     path(
         "messages/<int:message_id>/retry/",
         MessageRetryApi.as_view(),

@@ -24,14 +24,9 @@ from messaging.models import (
 )
 
 
-def activity_get(
-    *, user: AbstractBaseUser, activity_id: int, any_activity: bool = False
-) -> Activity:
-    """The activity with its customer and channel, or Http404 where the user may not see it;
-    `any_activity` when the caller has checked that the user may act in any (an integration
-    account)."""
-    activities = Activity.objects.all() if any_activity else activities_visible_to(user)
-    activities = activities.select_related("identity__channel_account", "queue")
+def activity_get(*, user: AbstractBaseUser, activity_id: int) -> Activity:
+    """The activity with its customer and channel, or Http404 where the user may not see it."""
+    activities = activities_visible_to(user).select_related("identity__channel_account", "queue")
     return get_object_or_404(activities, pk=activity_id)
 
 
@@ -66,6 +61,14 @@ def messages_of(activity: Activity) -> QuerySet[Message]:
         .select_related("author", "author_user__agent")
         .prefetch_related("attachments", "author_user__groups")
         .order_by("created_at", "id")
+    )
+
+
+def message_feed() -> QuerySet[Message]:
+    """Every activity's messages, with what `MessageFeedSerializer` reads (the feed's order is
+    `contactcenter.feeds`')."""
+    return Message.objects.select_related("author", "author_user__agent").prefetch_related(
+        "attachments", "author_user__groups"
     )
 
 

@@ -84,6 +84,17 @@ class MessageSerializer(serializers.ModelSerializer):
         return None if message.author_user is None else actor_role(message.author_user) or None
 
 
+@extend_schema_serializer(component_name="MessageInFeed")
+class MessageFeedSerializer(MessageSerializer):
+    """A message of the organisation-wide feed, which says whose activity it belongs to."""
+
+    activity = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(MessageSerializer.Meta):
+        fields = ["activity", *MessageSerializer.Meta.fields]
+        read_only_fields = fields
+
+
 def author_name(message: Message) -> str | None:
     """Who wrote our message, as agents see them: the agent, or the integration named as one."""
     if message.author is not None:

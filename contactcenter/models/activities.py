@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from contactcenter.models.agents import Agent
-from contactcenter.models.base import BaseModel
+from contactcenter.models.base import BaseModel, feed_position_field
 from contactcenter.models.queues import Queue, Status
 
 
@@ -301,10 +301,14 @@ class ActivityEvent(BaseModel):
         help_text="The agent it concerns (offered to, transferred to, ...).",
     )
     data = models.JSONField(default=dict, blank=True)
+    txid = feed_position_field()
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["activity", "created_at"], name="activityevent_history")]
+        indexes = [
+            models.Index(fields=["activity", "created_at"], name="activityevent_history"),
+            models.Index(fields=["txid", "id"], name="activityevent_feed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=EventKind.values), name="activityevent_kind_valid"

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from contactcenter.models import Activity, Agent
-from contactcenter.models.base import BaseModel
+from contactcenter.models.base import BaseModel, feed_position_field
 from messaging.models.accounts import ChannelAccount
 from messaging.models.identities import ExternalIdentity
 
@@ -68,11 +68,13 @@ class Message(BaseModel):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    txid = feed_position_field()
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["activity", "created_at"], name="message_history"),
+            models.Index(fields=["txid", "id"], name="message_feed"),
             # The sweep of messages whose sending task was lost.
             models.Index(
                 fields=["updated_at"], condition=Q(status="queued"), name="message_queued"

@@ -37,7 +37,6 @@ NOT_FOUND = {"detail": "No such activity.", "code": "not_found"}
 AGENT_ENDPOINTS = [
     ("post", "/api/v1/offers/1/accept/"),
     ("post", "/api/v1/offers/1/reject/"),
-    ("get", "/api/v1/activities/"),
     ("get", "/api/v1/activities/waiting/"),
     ("post", "/api/v1/activities/1/accept/"),
     ("post", "/api/v1/activities/1/transfer/"),
@@ -180,7 +179,7 @@ def test_the_agent_lists_their_open_and_postponed_activities(api, agent):
     # then
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 3
+    assert len(body["results"]) == 3
     assert {row["id"] for row in body["results"]} == {open_one.id, postponed.id, joined.id}
 
 
@@ -190,8 +189,8 @@ def test_the_activity_list_costs_the_same_queries_for_1_or_5_rows(
 ):
     # given
     CustomerActivityFactory.create_batch(rows, owner=agent, status=StatusFactory())
-    # then: the agent with their queues (2), count, page, who takes part
-    with django_assert_num_queries(5):
+    # then: the agent with their queues (2), the page, who takes part
+    with django_assert_num_queries(4):
         response = api.get("/api/v1/activities/")
     assert len(response.json()["results"]) == rows
     assert response.json()["results"][0]["participants"] == [
@@ -295,7 +294,7 @@ def test_closing_with_a_status_closes_the_activity_for_everyone(api, agent):
     assert not Participant.objects.filter(activity=activity, left_at__isnull=True).exists()
     colleague_list = APIClient()
     colleague_list.force_authenticate(colleague.agent.user)
-    assert colleague_list.get("/api/v1/activities/").json()["count"] == 0
+    assert colleague_list.get("/api/v1/activities/").json()["results"] == []
 
 
 def test_a_status_not_allowed_in_the_queue_is_refused(api, agent):
@@ -396,7 +395,7 @@ def test_transferring_to_a_queue_puts_the_activity_back_to_wait_there(api, agent
     assert activity.queue == sales
     assert activity.owner is None
     assert Participant.objects.get(activity=activity, agent=agent).left_at is not None
-    assert api.get("/api/v1/activities/").json()["count"] == 0
+    assert api.get("/api/v1/activities/").json()["results"] == []
 
 
 def test_a_transfer_needs_exactly_one_target(api, agent):
