@@ -29,6 +29,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("supervision/", include("supervision.urls")),
     path("integrations/", include("integrations.urls")),
+    path("", include("cobrowse.urls")),
     path("healthz", healthz, name="healthz"),
     path(
         "login/",
