@@ -5,14 +5,17 @@ service's status. Every change goes through `cobrowse.services`."""
 import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
 from cobrowse import services
 from config.security import client_ip
 from contactcenter.exceptions import ApplicationError
+from contactcenter.models import WidgetKind
 from contactcenter.pages import agent_page
+from contactcenter.selectors import activities_of_agent
+from contactcenter.widgets import widget_render
 
 
 @require_GET
@@ -43,12 +46,15 @@ def conference_join(request: HttpRequest) -> JsonResponse:
 
 @agent_page
 @require_POST
-def room_create(request: HttpRequest, activity_id: int) -> JsonResponse:
+def room_create(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """The widget's Create video room: the widget again, with the room (or why not)."""
+    activity = get_object_or_404(activities_of_agent(request.agent), pk=activity_id)
+    error = ""
     try:
-        room = services.room_create(activity_id=activity_id, agent=request.agent)
+        services.room_create(activity_id=activity_id, agent=request.agent)
     except ApplicationError as refusal:
-        return _refused(refusal)
-    return JsonResponse({"id": room.pk, "number": room.number}, status=201)
+        error = refusal.message
+    return HttpResponse(widget_render(request, activity, WidgetKind.COBROWSE, error=error))
 
 
 @agent_page

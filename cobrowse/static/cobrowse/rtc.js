@@ -248,6 +248,7 @@ class Peer {
   #conference;
   #makingOffer = false;
   #ignoreOffer = false;
+  #signals = Promise.resolve();
   transceivers = { audio: null, video: null };
   state = { camera: true, microphone: true, screen: false };
   negotiations = 0; // descriptions applied, for diagnostics
@@ -303,8 +304,15 @@ class Peer {
     }
   }
 
-  /** An offer, answer or candidate from this peer (perfect negotiation). */
-  async signal({ description, candidate }) {
+  /** An offer, answer or candidate from this peer, handled in the order they came: a
+   * candidate must not overtake the description it belongs to while that is being applied. */
+  signal(frame) {
+    this.#signals = this.#signals.then(() => this.#apply(frame));
+    return this.#signals;
+  }
+
+  /** Perfect negotiation: on crossed offers the polite side rolls back and answers. */
+  async #apply({ description, candidate }) {
     const pc = this.pc;
     try {
       if (description) {

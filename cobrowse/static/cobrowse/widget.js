@@ -3,8 +3,8 @@
  * by the widget's own script tag: a module runs once, so it finds every widget as it is drawn
  * (htmx's `htmx:load`, and those already on the page) and keeps each one's call.
  *
- * Create video room asks the server for a room and draws the widget again, now with the room:
- * the agent who made it enters at once, a colleague with Join. Disconnect ends the room for
+ * Create video room (htmx) answers with the widget drawn again, now with the room: the agent
+ * who made it enters at once, a colleague with Join. Disconnect ends the room for
  * everyone (the server tells the customer's page) and draws the widget without it.
  */
 import { api } from "cc/api.js";
@@ -27,15 +27,6 @@ function setUp(widget) {
 }
 
 const ACTIONS = {
-  create: (widget, button) => {
-    button.disabled = true;
-    run(widget, async () => {
-      await api("POST", button.dataset.createUrl);
-      await redraw(widget);
-    }).finally(() => {
-      button.disabled = false;
-    });
-  },
   join: (widget, button) => {
     button.hidden = true;
     join(widget);
