@@ -69,7 +69,7 @@ def test_the_arrows_between_apps_are_the_planned_ones():
         "crm": {"contactcenter", "messaging"},
         "tickets": {"contactcenter", "crm"},
         "knowledgebase": {"contactcenter"},
-        "cobrowse": set(),
+        "cobrowse": {"contactcenter", "messaging"},
         "simulator": {"contactcenter", "messaging"},
         "supervision": {"contactcenter", "messaging"},
         "integrations": {"contactcenter"},
