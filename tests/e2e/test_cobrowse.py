@@ -52,7 +52,7 @@ navigator.mediaDevices.getDisplayMedia = async () => {
 # The call of the page (rtc.js keeps them in window.cobrowseCalls) and its one peer.
 CALL = "[...window.cobrowseCalls].at(-1)"
 PEER = f"[...{CALL}.peers.values()][0]"
-TRANSCEIVERS = f"""[...{CALL}.peers.values()].map((peer) => [peer.pc.connectionState,
+TRANSCEIVERS = f"""[...{CALL}.peers.values()].map((peer) => [peer.log.join(" "), peer.pc.connectionState,
     peer.pc.signalingState, peer.negotiations, peer.polite, ...peer.pc.getTransceivers().map(
     (t) => [t.mid, t.receiver.track.kind, t.direction, t.currentDirection, t.receiver.track.muted,
             t.sender.track?.readyState])])"""
@@ -177,6 +177,9 @@ def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
     expect(chat(agent)).to_contain_text(
         f"Join me in a video call: {room_url.input_value()}", timeout=SLOW
     )
+    expect(
+        widget(agent).get_by_text("The link is sent to the customer in the chat.")
+    ).to_be_visible()
     expect(widget(agent).get_by_role("status")).to_have_text(
         "Waiting for the customer to join…", timeout=SLOW
     )

@@ -249,9 +249,12 @@ class Peer {
   #makingOffer = false;
   #ignoreOffer = false;
   #signals = Promise.resolve();
+  #offering = Promise.resolve(); // our offer being made, if any
+  #applying = false; // their description being applied
   transceivers = { audio: null, video: null };
   state = { camera: true, microphone: true, screen: false };
   negotiations = 0; // descriptions applied, for diagnostics
+  log = []; // what happened to the negotiation, for diagnostics
 
   constructor(conference, card, polite) {
     this.#conference = conference;
@@ -265,10 +268,13 @@ class Peer {
     this.pc.addEventListener("negotiationneeded", () => this.#offer());
     this.pc.addEventListener("icecandidate", ({ candidate }) => {
       if (candidate) conference.signal(this.id, { candidate: candidate.toJSON() });
+      this.log.push(candidate ? "cand>" : "cand>end");
     });
     this.pc.addEventListener("track", ({ track }) => this.#received(track));
     this.pc.addEventListener("connectionstatechange", () => {
       this.tile.dataset.connection = this.pc.connectionState;
+      // A path that stopped working (a network change): look for another, renegotiated.
+      if (this.pc.connectionState === "failed") this.pc.restartIce();
     });
     for (const kind of ["audio", "video"]) {
       const track = conference.track(kind);
@@ -292,16 +298,24 @@ class Peer {
     this.tile.append(this.video, caption);
   }
 
-  async #offer() {
-    try {
-      this.#makingOffer = true;
-      await this.pc.setLocalDescription();
-      this.#conference.signal(this.id, { description: this.pc.localDescription.toJSON() });
-    } catch (error) {
-      console.warn("cobrowse: offer failed", error);
-    } finally {
-      this.#makingOffer = false;
-    }
+  #offer() {
+    // Not while an offer of theirs is being applied: between our rollback and their offer the
+    // connection is stable for a moment, and an offer started then would be taken back half
+    // made. The browser asks again once the connection is stable, if it still needs to.
+    if (this.#applying) return;
+    this.#offering = (async () => {
+      try {
+        this.#makingOffer = true;
+        await this.pc.setLocalDescription();
+        this.#conference.signal(this.id, { description: this.pc.localDescription.toJSON() });
+        this.log.push(`${this.pc.localDescription.type}>`);
+      } catch (error) {
+        this.log.push(`offer failed ${error}`);
+        console.warn("cobrowse: offer failed", error);
+      } finally {
+        this.#makingOffer = false;
+      }
+    })();
   }
 
   /** An offer, answer or candidate from this peer, handled in the order they came: a
@@ -314,20 +328,30 @@ class Peer {
   /** Perfect negotiation: on crossed offers the polite side rolls back and answers. */
   async #apply({ description, candidate }) {
     const pc = this.pc;
+    this.log.push(description ? `<${description.type} ${pc.signalingState}${this.#makingOffer ? " making" : ""}` : "<cand");
     try {
       if (description) {
         const collision = description.type === "offer" && (this.#makingOffer || pc.signalingState !== "stable");
         this.#ignoreOffer = !this.polite && collision;
-        if (this.#ignoreOffer) return;
-        if (collision && pc.signalingState === "have-local-offer") {
-          await pc.setLocalDescription({ type: "rollback" });
+        if (this.#ignoreOffer) {
+          this.log.push("ignored");
+          return;
+        }
+        this.#applying = true;
+        if (collision) {
+          // Let our own offer finish being set (a rollback in the middle of it can leave
+          // Chrome's ICE without candidates), then take it back.
+          await this.#offering;
+          if (pc.signalingState === "have-local-offer") await pc.setLocalDescription({ type: "rollback" });
         }
         await pc.setRemoteDescription(description);
         this.negotiations += 1;
         if (description.type === "offer") {
           await pc.setLocalDescription();
           this.#conference.signal(this.id, { description: pc.localDescription.toJSON() });
+          this.log.push("answer>");
         }
+        this.#applying = false;
       } else if (candidate) {
         try {
           await pc.addIceCandidate(candidate);
@@ -336,6 +360,8 @@ class Peer {
         }
       }
     } catch (error) {
+      this.#applying = false;
+      this.log.push(`failed ${error}`);
       console.warn("cobrowse: signaling failed", error);
     }
   }

@@ -35,13 +35,13 @@ const ACTIONS = {
     const field = widget.querySelector("[data-cobrowse-url-field]");
     field.select();
     navigator.clipboard?.writeText(field.value).catch(() => {});
-    status(widget, "The room's URL is copied: paste it to the customer.");
+    notice(widget, "The room's URL is copied: paste it to the customer.");
   },
   send: (widget, button) => {
     button.disabled = true;
     run(widget, async () => {
       await api("POST", widget.dataset.sendUrl);
-      status(widget, "The link is sent to the customer in the chat.");
+      notice(widget, "The link is sent to the customer in the chat.");
     }).finally(() => {
       button.disabled = false;
     });
@@ -82,9 +82,9 @@ async function redraw(widget) {
   await loadFragment(widget.dataset.cobrowseUrl, widget, { swap: "outerHTML" });
 }
 
-function status(widget, text) {
-  const line = widget.querySelector("[data-cobrowse-status]");
-  if (line) line.textContent = text;
+/** What an action did ("the link is sent"), beside the call's status line. */
+function notice(widget, text) {
+  widget.querySelector("[data-cobrowse-notice]").textContent = text;
 }
 
 async function run(widget, action) {
