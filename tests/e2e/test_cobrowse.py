@@ -52,8 +52,10 @@ navigator.mediaDevices.getDisplayMedia = async () => {
 # The call of the page (rtc.js keeps them in window.cobrowseCalls) and its one peer.
 CALL = "[...window.cobrowseCalls].at(-1)"
 PEER = f"[...{CALL}.peers.values()][0]"
-TRANSCEIVERS = f"""[...{CALL}.peers.values()].map((peer) => [peer.log.join(" "), peer.pc.connectionState,
-    peer.pc.signalingState, peer.negotiations, peer.polite, ...peer.pc.getTransceivers().map(
+# What a failed wait prints: each connection's negotiation so far and its transceivers.
+TRANSCEIVERS = f"""[...{CALL}.peers.values()].map((peer) => [peer.log.join(" "),
+    peer.pc.connectionState, peer.pc.signalingState, peer.negotiations, peer.polite,
+    ...peer.pc.getTransceivers().map(
     (t) => [t.mid, t.receiver.track.kind, t.direction, t.currentDirection, t.receiver.track.muted,
             t.sender.track?.readyState])])"""
 
