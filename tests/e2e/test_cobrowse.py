@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, BrowserType, Page, expect
 from cobrowse.models import Room
 from contactcenter.models import QueueWidget
 from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+from tests.e2e.test_content_security_policy import WATCH_VIOLATIONS
 from tests.e2e.workspace import chat, sign_in, tab
 from tests.factories import (
     ChannelAccountFactory,
@@ -91,6 +92,7 @@ def jana():
 def window(browser: Browser, width: int = 1280, height: int = 720) -> Page:
     context = browser.new_context(viewport={"width": width, "height": height})
     context.add_init_script(CANVAS_SCREEN)
+    context.add_init_script(WATCH_VIOLATIONS)
     return context.new_page()
 
 
@@ -320,3 +322,6 @@ def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
     late = window(media_browser)
     late.goto(f"{asgi_server}/external/conference/#{number}")
     expect(late.get_by_role("alert")).to_have_text("This video room has ended.", timeout=SLOW)
+    # all of it within the pages' Content-Security-Policy
+    for page in (agent, customer, again, late):
+        assert page.evaluate("window.cspViolations") == []
