@@ -4,7 +4,6 @@
 queues); editors (supervisors, and users with the permission) write."""
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -67,7 +66,9 @@ class ArticleSerializer(serializers.ModelSerializer):
         required=False,
         help_text="The queues whose agents read it; none: every queue.",
     )
-    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=60, allow_blank=True), required=False
+    )
     body_html = serializers.CharField(read_only=True, help_text="The text rendered, sanitised.")
     author = serializers.PrimaryKeyRelatedField(read_only=True)
     snippet = serializers.SerializerMethodField(
@@ -80,7 +81,7 @@ class ArticleSerializer(serializers.ModelSerializer):
                   "public", "author", "snippet", "created_at", "updated_at"]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_snippet(self, article: Article) -> str | None:
         snippet = getattr(article, "snippet", None)
         return None if snippet is None else str(highlighted(snippet))
