@@ -38,6 +38,12 @@ def two_queues():
 READABLE_BY_BOB = ["Refund basics", "Refund rules for B"]
 
 
+def shows_only_bobs(*pages: str) -> None:
+    for page in pages:
+        assert "Refund rules for B" in page and "Refund basics" in page
+        assert "Refund rules for A" not in page and "Refund draft" not in page
+
+
 def test_the_api_finds_only_bobs_queues_articles(two_queues):
     bob, _ = two_queues
     client = api_for(bob.user)
@@ -62,9 +68,7 @@ def test_the_module_finds_only_bobs_queues_articles(client, two_queues):
     listed = client.get(reverse("kb:home")).content.decode()
     searched = client.get(reverse("kb:home"), {"q": "refunds"}).content.decode()
     # then
-    for page in (listed, searched):
-        assert "Refund rules for B" in page and "Refund basics" in page
-        assert "Refund rules for A" not in page and "Refund draft" not in page
+    shows_only_bobs(listed, searched)
 
 
 def test_the_module_has_no_page_for_an_article_of_another_queue(client, two_queues):
@@ -83,9 +87,7 @@ def test_the_widget_lists_searches_and_suggests_only_bobs_queues_articles(client
     searched = client.get(url, {"q": "refunds"}).content.decode()
     # then: suggestions ("refunds" from the customer) and lists hold B's and everyone's only
     assert "Suggested for this chat" in listed
-    for page in (listed, searched):
-        assert "Refund rules for B" in page and "Refund basics" in page
-        assert "Refund rules for A" not in page and "Refund draft" not in page
+    shows_only_bobs(listed, searched)
 
 
 def test_the_widget_does_not_open_an_article_of_another_queue(client, two_queues):
