@@ -6,6 +6,7 @@ receives; Markdown that tries to run script stays inert."""
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
 from contactcenter.models import QueueWidget
@@ -19,6 +20,7 @@ from tests.factories import (
     StatusFactory,
 )
 from tests.knowledgebase.helpers import article, editor
+from tests.knowledgebase.test_services import PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,3 +186,48 @@ def test_markdown_that_tries_to_run_script_is_inert(worker, browser, page, suppo
     assert alice.locator(".kb-body script, .kb-body [onerror], .kb-body [onmouseover]").count() == 0
     assert alice.locator('.kb-body a[href^="javascript" i]').count() == 0
     expect(alice.locator(".kb-body img[alt=broken]").first).to_be_attached()
+
+
+def test_an_agent_with_the_permission_writes_illustrates_and_publishes_an_article(
+    worker, browser, support, screenshots, tmp_path
+):
+    # given: Alice keeps the knowledge base
+    alice_user = AgentFactory._meta.model.objects.get(display_name="Alice Novak").user
+    alice_user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    alice = agent_browser(browser, worker, "alice")
+    alice.get_by_role("link", name="Knowledge base").click()
+    module = alice.locator('[data-screen="knowledge-base"]')
+    # when: she writes a draft for Support
+    module.get_by_role("button", name="New article").click()
+    form = module.get_by_role("form", name="New article")
+    form.get_by_label("Title").fill("Opening hours")
+    form.get_by_label("Folder").select_option(label="Products")
+    form.get_by_label("Text").fill("We are open from **nine** to five.")
+    form.get_by_label("Queues").select_option(label=str(support))
+    form.get_by_role("button", name="Save").click()
+    # then: its page, a draft, with Publish
+    page = module.get_by_role("article", name="Article: Opening hours")
+    expect(page.locator(".kb-body strong")).to_have_text("nine")
+    expect(page.locator(".pill")).to_have_text("Draft")
+    # when: she adds a picture and puts it into the text
+    page.get_by_role("button", name="Edit").click()
+    picture = tmp_path / "shop.png"
+    picture.write_bytes(PNG)
+    module.get_by_label("Picture", exact=True).set_input_files(picture)
+    module.get_by_role("button", name="Upload").click()
+    markdown = module.get_by_role("status").locator("code")
+    expect(markdown).to_have_text(re.compile(r"^!\[shop\.png\]\(/kb/images/\d+/\)$"))
+    text = module.get_by_label("Text", exact=True)
+    text.fill(text.input_value() + "\n\n" + markdown.inner_text())
+    for width, height in SIZES:
+        alice.set_viewport_size({"width": width, "height": height})
+        alice.screenshot(path=screenshots / f"kb-module-edit-{width}x{height}.png")
+    module.get_by_role("button", name="Save").click()
+    # and publishes it
+    module.get_by_role("button", name="Publish").click()
+    # then: published, the picture shown, and two revisions kept
+    expect(page.locator(".pill")).to_have_text("Published")
+    image = page.locator(".kb-body img[alt='shop.png']")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 1
+    expect(page.get_by_role("list", name="Revisions").get_by_role("listitem")).to_have_count(2)
