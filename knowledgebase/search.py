@@ -70,7 +70,7 @@ def _ranked_postgres(articles: QuerySet, query: str, *, any_word: bool) -> Query
         return articles.none()
     search = SearchQuery(query, search_type="websearch", config=CONFIG)
     return (
-        articles.annotate(search=VECTOR)
+        articles.alias(search=VECTOR)
         .filter(search=search)
         .annotate(
             rank=SearchRank(VECTOR, search),
