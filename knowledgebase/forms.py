@@ -4,12 +4,12 @@ and store."""
 from django import forms
 
 from contactcenter.models import Queue
-from crm.forms import PrefixedIdsForm
 from knowledgebase.models import ArticleState, Folder
 
 
-class ArticleForm(PrefixedIdsForm):
-    id_prefix = "article"
+class ArticleForm(forms.Form):
+    """Its fields' ids begin "article-": the workspace holds other modules' forms too."""
+
     title = forms.CharField(max_length=200)
     folder = forms.ModelChoiceField(Folder.objects.order_by("name"), required=False)
     body = forms.CharField(
@@ -28,6 +28,10 @@ class ArticleForm(PrefixedIdsForm):
     public = forms.BooleanField(
         required=False, label="Customers may open it by its link (once published)"
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "article-%s")
+        super().__init__(*args, **kwargs)
 
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
