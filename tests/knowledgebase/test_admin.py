@@ -7,7 +7,9 @@ from django.urls import reverse
 from contactcenter.demo import supervisors_group
 from knowledgebase.models import Article
 from knowledgebase.selectors import articles_for
+from knowledgebase.services import article_update
 from tests.factories import FolderFactory, QueueFactory, SupervisorFactory
+from tests.knowledgebase.helpers import article
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +47,28 @@ def test_an_article_written_and_changed_in_the_admin_is_revised_and_searchable(c
         (1, supervisor.pk),
     ]
     assert [found.pk for found in articles_for(supervisor, search_text="ten")] == [item.pk]
+
+
+def test_a_revision_is_restored_in_the_admin_after_a_confirmation(client):
+    # given: an article changed once
+    supervisor = SupervisorFactory()
+    supervisor.groups.add(supervisors_group())
+    client.force_login(supervisor)
+    item = article("Hours", "Nine.", author=supervisor)
+    article_update(actor=supervisor, article_id=item.pk, body="Ten.")
+    first = item.revisions.get(number=1)
+    url = reverse("admin:knowledgebase_article_restore", args=[item.pk, first.pk])
+    # when: the article's page links to the restore of each revision, which asks first
+    change = client.get(reverse("admin:knowledgebase_article_change", args=[item.pk]))
+    asked = client.get(url)
+    # then
+    assert url in change.content.decode()
+    assert "Restore revision 1 of “Hours”?" in asked.content.decode()
+    item.refresh_from_db()
+    assert item.body == "Ten."
+    # when: confirmed
+    done = client.post(url)
+    # then
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert (item.body, item.revisions.count()) == ("Nine.", 3)
