@@ -231,3 +231,6 @@ def test_an_agent_with_the_permission_writes_illustrates_and_publishes_an_articl
     expect(image).to_be_visible()
     assert image.evaluate("img => img.complete && img.naturalWidth") == 1
     expect(page.get_by_role("list", name="Revisions").get_by_role("listitem")).to_have_count(2)
+    for width, height in SIZES:
+        alice.set_viewport_size({"width": width, "height": height})
+        alice.screenshot(path=screenshots / f"kb-module-editor-{width}x{height}.png")

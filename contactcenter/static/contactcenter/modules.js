@@ -1,7 +1,7 @@
 /**
  * The server-rendered parts of the workspace, driven by htmx: the CRM and Ticket modules (a
  * record opens in its module, in front or in the background), tabs inside widgets, read-only
- * transcripts, and the Send new message window.
+ * transcripts, a widget's Insert into reply, and the Send new message window.
  */
 import { loadFragment } from "cc/fragments.js";
 import { url } from "cc/urls.js";
