@@ -18,6 +18,7 @@ API_URLS = [
     "messaging.api_urls",
     "crm.api_urls",
     "tickets.api_urls",
+    "knowledgebase.api_urls",
     "supervision.api_urls",
     "integrations.api_urls",
 ]
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("crm/", include("crm.urls")),
     path("tickets/", include("tickets.urls")),
+    path("kb/", include("knowledgebase.urls")),
     path("supervision/", include("supervision.urls")),
     path("integrations/", include("integrations.urls")),
     path("healthz", healthz, name="healthz"),

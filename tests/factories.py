@@ -24,6 +24,7 @@ from integrations.models import ApiToken, IntegrationAccount, TokenScope
 from integrations.services.accounts import integration_account_create
 from integrations.services.tokens import token_create
 from integrations.signing import secret_new
+from knowledgebase.services import article_create
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
 
 PASSWORD = "correct-horse-battery"
@@ -352,6 +353,30 @@ class TicketFactory(factory.django.DjangoModelFactory):
         model = "tickets.Ticket"
 
     title = factory.Faker("sentence", nb_words=4)
+
+
+class FolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledgebase.Folder"
+
+    name = factory.Sequence(lambda n: f"Folder {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article for every queue, written through its service (rendered, revised,
+    searchable) by a supervisor."""
+
+    class Meta:
+        model = "knowledgebase.Article"
+
+    author = factory.SubFactory(SupervisorFactory)
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = factory.Faker("paragraph")
+    state = "published"
+
+    @classmethod
+    def _create(cls, model_class, author, **fields):
+        return article_create(actor=author, **fields)
 
 
 class _SignInRecord(factory.django.DjangoModelFactory):
