@@ -20,6 +20,7 @@ API_URLS = [
     "tickets.api_urls",
     "supervision.api_urls",
     "integrations.api_urls",
+    "schedule.api_urls",
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("supervision/", include("supervision.urls")),
     path("integrations/", include("integrations.urls")),
+    path("calendar/", include("schedule.urls")),
     path("healthz", healthz, name="healthz"),
     path(
         "login/",

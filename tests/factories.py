@@ -10,7 +10,6 @@ from contactcenter.demo import supervisors_group
 from contactcenter.models import (
     Activity,
     Agent,
-    CalendarEvent,
     Offer,
     Participant,
     Pause,
@@ -25,6 +24,7 @@ from integrations.services.accounts import integration_account_create
 from integrations.services.tokens import token_create
 from integrations.signing import secret_new
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
+from schedule.models import CalendarEvent
 
 PASSWORD = "correct-horse-battery"
 META_SECRET = "test_app_secret"  # CHANNELS.md's Meta test vector

@@ -45,7 +45,7 @@ function open(activity) {
 }
 
 const panel = new Panel({ store, screens, notifications, open });
-new Modules({ screens, open });
+const modules = new Modules({ screens, open });
 notifications.addEventListener("accepted", (event) => open(event.detail));
 notifications.addEventListener("minimised", () => panel.render());
 
@@ -83,6 +83,9 @@ document.addEventListener("visibilitychange", () => {
 socket.addEventListener("frame", (event) => {
   const frame = event.detail;
   if (frame.type === "reminder") toasts.reminder(frame);
+  else if (frame.type === "calendar.reminder") toasts.followUp(frame, modules);
+  // The calendar's pieces on the page (dashboard card, widgets) load again.
+  else if (frame.type === "calendar.changed") document.body.dispatchEvent(new CustomEvent("cc:refresh-calendar"));
   else store.apply(frame);
 });
 socket.addEventListener("state", (event) => {
