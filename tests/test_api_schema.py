@@ -30,6 +30,7 @@ from tests.factories import (
     ActivityFactory,
     ApiTokenFactory,
     AttachmentFactory,
+    CalendarEventFactory,
     ContactFactory,
     GroupSupervisorFactory,
     InboundMessageFactory,
@@ -109,6 +110,7 @@ def world(db) -> World:
             "webhook-endpoints": delivery.endpoint_id,
             "endpoint_id": delivery.endpoint_id,
             "delivery_id": delivery.pk,
+            "calendar": CalendarEventFactory(agent=agent).pk,  # /api/v1/calendar/events/{id}/
         },
     )
 
