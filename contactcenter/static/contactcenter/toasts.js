@@ -37,8 +37,8 @@ export class Toasts {
       else if (customer) modules.newMessage(customer.provider, String(customer.identity_id));
       else this.#screens.show("calendar");
     };
-    const text = frame.description ? `${frame.title}: ${frame.description}` : frame.title;
-    this.show({ text: `Reminder: ${text}`, kind: "reminder", onOpen, sticky: true });
+    const text = frame.description ? `${frame.title} \u2014 ${frame.description}` : frame.title;
+    this.show({ text, kind: "reminder", onOpen, sticky: true });
   }
 
   /** The customer of a postponed activity wrote: the agent is told, the chat stays postponed
