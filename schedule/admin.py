@@ -45,7 +45,7 @@ class CalendarEventAdmin(admin.ModelAdmin):
     readonly_fields = ["activity", "contact", "reminded_at", "created_at", "updated_at"]
 
     def save_model(self, request, obj: CalendarEvent, form, change) -> None:
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in CalendarEventForm.Meta.fields}
         if change:
             changed = {name: data[name] for name in form.changed_data if name in EDITABLE}
             event_update(event_id=obj.pk, by=None, **changed)
