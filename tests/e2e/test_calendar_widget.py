@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from contactcenter.models import QueueWidget, WidgetKind
 from schedule.models import CalendarEvent
-from schedule.services import calendar_settings_update
+from schedule.services import calendar_settings_update, event_update
 from tests.e2e.workspace import agent_browser, composer, tab
 from tests.factories import (
     AgentFactory,
@@ -122,6 +122,7 @@ def test_the_module_creates_an_event_that_the_widget_then_shows(
     form.get_by_label("Starts", exact=True).fill(f"{today.isoformat()}T12:00")
     form.get_by_label("Ends", exact=True).fill(f"{today.isoformat()}T13:00")
     form.get_by_label("Shared with").select_option(label="300 VIP")
+    alice.screenshot(path=screenshots / "calendar-event-form.png")
     form.get_by_role("button", name="Save").click()
     # then: the module lists it on today, blue; and the chat's widget shows it too
     module = alice.locator('[data-screen="calendar"]')
@@ -144,25 +145,32 @@ def test_a_follow_up_reminds_on_time_and_the_toast_opens_the_chat(
     alice = agent_browser(browser, worker, "alice")
     tab(alice, "Jana Dvořák").click()
     widget = calendar_widget(alice)
-    # when: she sets a follow-up for the next whole minute at least ten seconds away (the
-    # form takes minutes), then looks at the dashboard
-    soon = timezone.now().astimezone(PRAGUE) + timedelta(seconds=70)
-    due = soon.replace(second=0, microsecond=0)
+    # when: she sets a follow-up for tomorrow 10:00 (Prague)
+    tomorrow = timezone.now().astimezone(PRAGUE).date() + timedelta(days=1)
     widget.get_by_text("Follow up", exact=True).click()
     form = widget.get_by_role("form", name="Follow up")
-    form.get_by_label("When").fill(due.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("When").fill(f"{tomorrow.isoformat()}T10:00")
     form.get_by_label("Note").fill("Did the parcel arrive?")
+    alice.screenshot(path=screenshots / "calendar-follow-up-form.png")
     form.get_by_role("button", name="Save follow-up").click()
+    # then: the widget shows tomorrow with it
     expect(widget).to_contain_text("Follow-up set for")
-    expect(widget).to_contain_text("Follow up: Jana Dvořák")
+    expect(widget).to_contain_text("10:00\u201310:15 Follow up: Jana Dvořák")
+    expect(day_button(widget, tomorrow)).to_have_css("font-weight", "700")
+    event = CalendarEvent.objects.get()
+    assert (event.starts_at, event.activity, event.contact) == (
+        local(tomorrow, 10), vip, vip.contact)  # fmt: skip
+    # when: she moves it to a few seconds from now (the form takes whole minutes), and looks
+    # at the dashboard
+    due = timezone.now() + timedelta(seconds=5)
+    event_update(event_id=event.pk, by=vip.owner, starts_at=due, ends_at=due)
     alice.get_by_role("link", name="Dashboard").click()
     # then: not before its time; at its time, the reminder
     toast = alice.locator("#toasts").get_by_role(
         "button", name="Follow up: Jana Dvořák \u2014 Did the parcel arrive?"
     )
     expect(toast).to_have_count(0)
-    wait_ms = (due - timezone.now()).total_seconds() * 1000
-    expect(toast).to_be_visible(timeout=wait_ms + SLOW)
+    expect(toast).to_be_visible(timeout=SLOW)
     assert timezone.now() >= due
     assert CalendarEvent.objects.get().reminded_at is not None
     for width, height in SIZES:
