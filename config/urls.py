@@ -21,6 +21,7 @@ API_URLS = [
     "knowledgebase.api_urls",
     "supervision.api_urls",
     "integrations.api_urls",
+    "schedule.api_urls",
 ]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("kb/", include("knowledgebase.urls")),
     path("supervision/", include("supervision.urls")),
     path("integrations/", include("integrations.urls")),
+    path("calendar/", include("schedule.urls")),
     path("healthz", healthz, name="healthz"),
     path(
         "login/",

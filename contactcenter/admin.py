@@ -1,6 +1,6 @@
 """The supervisors' back office.
 
-Plain configuration (queues, statuses, pause reasons, calendar) is edited here directly. Agents
+Plain configuration (queues, statuses, pause reasons) is edited here directly. Agents
 and who works in which queue are saved through their services (`save_model`, `save_formset`),
 inside the admin's own transaction: a new member is routed at once, their workspace updated.
 Activities, offers, pauses and queue logins change only through their services, so the admin
@@ -21,7 +21,6 @@ from contactcenter.models import (
     Activity,
     ActivityEvent,
     Agent,
-    CalendarEvent,
     Offer,
     Participant,
     Pause,
@@ -423,12 +422,3 @@ class OfferAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["outcome", "kind", "activity__queue"]
     list_select_related = ["activity", "agent"]
     search_fields = ["agent__display_name", "activity__title"]
-
-
-@admin.register(CalendarEvent)
-class CalendarEventAdmin(admin.ModelAdmin):
-    list_display = ["title", "agent", "starts_at", "ends_at"]
-    list_filter = ["agent"]
-    list_select_related = ["agent"]
-    search_fields = ["title", "agent__display_name"]
-    date_hierarchy = "starts_at"

@@ -10,7 +10,6 @@ from contactcenter.demo import supervisors_group
 from contactcenter.models import (
     Activity,
     Agent,
-    CalendarEvent,
     Offer,
     Participant,
     Pause,
@@ -26,6 +25,7 @@ from integrations.services.tokens import token_create
 from integrations.signing import secret_new
 from knowledgebase.services import article_create
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
+from schedule.models import CalendarEvent, CalendarSettings
 
 PASSWORD = "correct-horse-battery"
 META_SECRET = "test_app_secret"  # CHANNELS.md's Meta test vector
@@ -143,6 +143,14 @@ class CalendarEventFactory(factory.django.DjangoModelFactory):
     title = "Team meeting"
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(minutes=30))
+
+
+class CalendarSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarSettings
+
+    agent = factory.SubFactory(AgentFactory)
+    time_zone = "Europe/Prague"
 
 
 class ChannelAccountFactory(factory.django.DjangoModelFactory):

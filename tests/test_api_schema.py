@@ -31,6 +31,7 @@ from tests.factories import (
     ActivityFactory,
     ApiTokenFactory,
     AttachmentFactory,
+    CalendarEventFactory,
     ContactFactory,
     GroupSupervisorFactory,
     InboundMessageFactory,
@@ -117,6 +118,7 @@ def world(db) -> World:
             "kb/folders": article.folder_id,
             "kb/articles": article.pk,
             "revision_id": article.revisions.get().pk,
+            "calendar": CalendarEventFactory(agent=agent).pk,  # /api/v1/calendar/events/{id}/
         },
     )
 
