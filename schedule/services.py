@@ -218,14 +218,9 @@ def event_validate(event: CalendarEvent, *, by: Agent | None, timed: bool) -> No
 def _after_change(event: CalendarEvent, *, queues: set, schedule: bool = True) -> None:
     events.calendar_changed(event.pk, agent_id=event.agent_id, queue_ids=queues)
     if schedule and event.remind and event.reminded_at is None:
-        event_id, eta = event.pk, event.starts_at
-
-        def reminder_schedule() -> None:
-            event_remind_task.apply_async(args=[event_id], eta=eta)
-
         # A timer lost with the broker (down, or not started yet when the demo loads) costs
         # nothing: the sweep sends the reminder on time all the same.
-        transaction.on_commit(reminder_schedule, robust=True)
+        event_remind_task.apply_async_on_commit(args=[event.pk], eta=event.starts_at)
 
 
 def time_zone_checked(name: str) -> str:
