@@ -38,6 +38,7 @@ from contactcenter.services.configuration import (
     membership_add,
     membership_remove,
 )
+from contactcenter.widgets import widget_installed
 
 User = get_user_model()
 
@@ -136,10 +137,22 @@ class ContactCenterUserAdmin(UserAdmin):
 
 
 class QueueWidgetInline(admin.TabularInline):
+    """The queue's layout, each widget saying whether it reaches the screen: one whose app is
+    not installed is listed with the reason, rather than silently missing there."""
+
     model = QueueWidget
     extra = 0
-    fields = ["position", "kind", "url"]
+    fields = ["position", "kind", "url", "on_screen"]
+    readonly_fields = ["on_screen"]
     verbose_name_plural = "activity screen layout (the message widget is always shown)"
+
+    @admin.display(description="on the screen")
+    def on_screen(self, widget: QueueWidget) -> str:
+        if widget.pk is None:
+            return ""
+        if widget_installed(widget.kind):
+            return "Shown"
+        return f"Not shown: the app of the {widget.get_kind_display()} widget is not installed"
 
 
 class MembershipInline(admin.TabularInline):
