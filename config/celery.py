@@ -4,7 +4,6 @@ No result backend: every task's outcome is in the database. A backend cost each 
 delivery a new Redis client, for the result nobody reads (Celery keeps one per thread, and
 daphne runs each request in a thread of its own; bench/e2e_latency.py)."""
 
-import functools
 import os
 
 from celery import Celery, signals
@@ -21,10 +20,20 @@ class Task(DjangoTask):
     by a sweep (offer deadlines, routing, postponed returns, deliveries, sends)."""
 
     def delay_on_commit(self, *args, **kwargs) -> None:
-        transaction.on_commit(functools.partial(self.delay, *args, **kwargs), robust=True)
+        self._on_commit(self.delay, *args, **kwargs)
 
     def apply_async_on_commit(self, *args, **kwargs) -> None:
-        transaction.on_commit(functools.partial(self.apply_async, *args, **kwargs), robust=True)
+        self._on_commit(self.apply_async, *args, **kwargs)
+
+    def _on_commit(self, send, *args, **kwargs) -> None:
+        """A named function, not a functools.partial: Django logs a failing callback by its
+        name, and a partial has none, so the logging itself would fail, at the caller's
+        expense."""
+
+        def send_after_commit() -> None:
+            send(*args, **kwargs)
+
+        transaction.on_commit(send_after_commit, robust=True)
 
 
 app = Celery("contactcenter", task_cls=Task)

@@ -6,8 +6,9 @@ which a worker only receives once it reaches the head of the queue) was 1.3 to 9
 the once-a-second deadline sweep reached a worker every 3 to 13 s. So:
 
 - `deadlines`: everything the clock drives (offer deadlines, reminders, postponed returns,
-  presence timers) and every beat sweep. Its own worker (the Procfile's `deadlines`) consumes
-  nothing else, so no backlog can stand between a deadline and the worker that keeps it.
+  presence timers, calendar follow-ups) and every beat sweep. Its own worker (the Procfile's
+  `deadlines`) consumes nothing else, so no backlog can stand between a deadline and the
+  worker that keeps it.
 - `inbound`: applying providers' webhook deliveries. A Redis list is first in, first out, and
   workers take one task per process at a time (prefetch 1), so under a backlog customers are
   served in the order they wrote. A delivery retried after an error waits out its backoff in
@@ -48,6 +49,8 @@ ROUTES = {
     "messaging.tasks.message_deliver": OUTBOUND,
     "messaging.tasks.attachment_download": OUTBOUND,
     "messaging.tasks.identity_profile_fetch": OUTBOUND,
+    "schedule.tasks.event_remind": DEADLINES,
+    "schedule.tasks.events_remind_due": DEADLINES,
     "integrations.tasks.webhooks_sweep": DEADLINES,
     "integrations.tasks.webhooks_prune": DEADLINES,
     "integrations.tasks.outbox_dispatch": WEBHOOKS,

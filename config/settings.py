@@ -60,6 +60,7 @@ PRODUCT_APPS = [
     "cobrowse",
     "supervision",
     "integrations",
+    "schedule",
 ]
 # The provider simulator (fake Graph and Viber APIs and a customer page at /simulator/): on in
 # development, off in production. An app of its own, installed only while it is on, so that a
@@ -81,12 +82,14 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
-    *(app for app in PRODUCT_APPS if app not in ("supervision", "integrations")),
+    *(app for app in PRODUCT_APPS if app not in ("supervision", "integrations", "schedule")),
     *(["simulator"] if SIMULATOR_ENABLED else []),
     # After the simulator: its demo history is of chats on the channel accounts the simulator's
     # demo makes.
     "supervision",
     "integrations",
+    # After the simulator too: its demo follow-up is of a chat the simulator's demo makes.
+    "schedule",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +237,7 @@ _SWEEPS = {
     "activities-resume-due": ("contactcenter.tasks.activities_resume_due", 10.0),
     "agents-presence-sweep": ("contactcenter.tasks.presence_sweep", 30.0),
     "webhooks-sweep": ("integrations.tasks.webhooks_sweep", 30.0),
+    "calendar-reminders-due": ("schedule.tasks.events_remind_due", 10.0),
     "webhooks-prune": ("integrations.tasks.webhooks_prune", 3600.0),
 }
 CELERY_BEAT_SCHEDULE = {

@@ -18,8 +18,10 @@ API_URLS = [
     "messaging.api_urls",
     "crm.api_urls",
     "tickets.api_urls",
+    "knowledgebase.api_urls",
     "supervision.api_urls",
     "integrations.api_urls",
+    "schedule.api_urls",
 ]
 
 urlpatterns = [
@@ -27,8 +29,10 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("crm/", include("crm.urls")),
     path("tickets/", include("tickets.urls")),
+    path("kb/", include("knowledgebase.urls")),
     path("supervision/", include("supervision.urls")),
     path("integrations/", include("integrations.urls")),
+    path("calendar/", include("schedule.urls")),
     path("", include("cobrowse.urls")),
     path("healthz", healthz, name="healthz"),
     path(

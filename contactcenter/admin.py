@@ -1,6 +1,6 @@
 """The supervisors' back office.
 
-Plain configuration (queues, statuses, pause reasons, calendar) is edited here directly. Agents
+Plain configuration (queues, statuses, pause reasons) is edited here directly. Agents
 and who works in which queue are saved through their services (`save_model`, `save_formset`),
 inside the admin's own transaction: a new member is routed at once, their workspace updated.
 Activities, offers, pauses and queue logins change only through their services, so the admin
@@ -21,7 +21,6 @@ from contactcenter.models import (
     Activity,
     ActivityEvent,
     Agent,
-    CalendarEvent,
     Offer,
     Participant,
     Pause,
@@ -39,6 +38,7 @@ from contactcenter.services.configuration import (
     membership_add,
     membership_remove,
 )
+from contactcenter.widgets import widget_installed
 
 User = get_user_model()
 
@@ -137,10 +137,22 @@ class ContactCenterUserAdmin(UserAdmin):
 
 
 class QueueWidgetInline(admin.TabularInline):
+    """The queue's layout, each widget saying whether it reaches the screen: one whose app is
+    not installed is listed with the reason, rather than silently missing there."""
+
     model = QueueWidget
     extra = 0
-    fields = ["position", "kind", "url"]
+    fields = ["position", "kind", "url", "on_screen"]
+    readonly_fields = ["on_screen"]
     verbose_name_plural = "activity screen layout (the message widget is always shown)"
+
+    @admin.display(description="on the screen")
+    def on_screen(self, widget: QueueWidget) -> str:
+        if widget.pk is None:
+            return ""
+        if widget_installed(widget.kind):
+            return "Shown"
+        return f"Not shown: the app of the {widget.get_kind_display()} widget is not installed"
 
 
 class MembershipInline(admin.TabularInline):
@@ -423,12 +435,3 @@ class OfferAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["outcome", "kind", "activity__queue"]
     list_select_related = ["activity", "agent"]
     search_fields = ["agent__display_name", "activity__title"]
-
-
-@admin.register(CalendarEvent)
-class CalendarEventAdmin(admin.ModelAdmin):
-    list_display = ["title", "agent", "starts_at", "ends_at"]
-    list_filter = ["agent"]
-    list_select_related = ["agent"]
-    search_fields = ["title", "agent__display_name"]
-    date_hierarchy = "starts_at"

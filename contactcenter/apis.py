@@ -24,7 +24,7 @@ from contactcenter.models import (
     Status,
 )
 from contactcenter.permissions import ReadsOrganisation, is_integration, is_supervisor
-from contactcenter.rest import IdFilter
+from contactcenter.rest import IdFilter, TimeFilter
 from contactcenter.selectors import (
     activities_in_detail,
     activities_of_agent,
@@ -206,10 +206,10 @@ class ActivityFilter(django_filters.FilterSet):
     ticket = IdFilter()
     important = django_filters.BooleanFilter()
     status = IdFilter(help_text="The closing status.")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    closed_after = django_filters.IsoDateTimeFilter(field_name="closed_at", lookup_expr="gte")
-    closed_before = django_filters.IsoDateTimeFilter(field_name="closed_at", lookup_expr="lt")
+    created_after = TimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = TimeFilter(field_name="created_at", lookup_expr="lt")
+    closed_after = TimeFilter(field_name="closed_at", lookup_expr="gte")
+    closed_before = TimeFilter(field_name="closed_at", lookup_expr="lt")
 
     class Meta:
         model = Activity

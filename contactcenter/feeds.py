@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from contactcenter.permissions import ReadsOrganisation
-from contactcenter.rest import MAX_ID
+from contactcenter.rest import MAX_ID, TimeFilter
 
 
 def settled(rows: QuerySet) -> QuerySet:
@@ -145,9 +145,9 @@ class FeedPagination(pagination.BasePagination):
         ]
 
 
-def since_filter(rows: str) -> django_filters.IsoDateTimeFilter:
+def since_filter(rows: str) -> TimeFilter:
     """`since`: where a first sync starts, by time (then it goes on by cursor)."""
-    return django_filters.IsoDateTimeFilter(
+    return TimeFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text=f"Only {rows} written from this time on: where a first sync starts.",

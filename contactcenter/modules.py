@@ -3,7 +3,8 @@ foot, links to pages of the user's own apart from the workspace (which users who
 are shown too).
 
 An app delivers its module from its `AppConfig.ready` (`module_register`); a module whose page is
-not built yet is listed without one, and its screen says so. It adds a user's page the same way
+not built yet is listed without one, and its screen says so. A module may put a card of its own
+on the dashboard. It adds a user's page the same way
 (`user_link_register`).
 """
 
@@ -16,6 +17,9 @@ class Module:
     title: str
     position: int  # menu order
     url_name: str | None = None  # the page the module's screen loads; None: not built yet
+    # A card of the module's on the dashboard (a page loaded into it, and again on the page
+    # event "cc:refresh-<slug>"); None: none.
+    card_url_name: str | None = None
 
 
 _modules: dict[str, Module] = {}

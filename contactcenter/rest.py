@@ -1,7 +1,8 @@
-"""The REST API's frame: one error shape, one pagination, one JSON parser, one throttling and
-one filter by id for every endpoint (`contactcenter.openapi` describes the errors in the
-schema)."""
+"""The REST API's frame: one error shape, one pagination, one JSON parser, one throttling, and
+one filter by id and one by time for every endpoint (`contactcenter.openapi` describes the
+errors in the schema)."""
 
+import datetime
 import logging
 
 import django_filters
@@ -11,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, JsonResponse
+from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, pagination, parsers, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -34,6 +36,26 @@ class IdFilter(django_filters.NumberFilter):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, min_value=0, max_value=MAX_ID, **kwargs)
+
+
+class _UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, turned to UTC here: PostgreSQL refuses offsets beyond +-15:59, which
+    ISO 8601 allows, and a time that UTC would put outside the years 1 to 9999 is invalid."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a time between the years 1 and 9999.") from None
+
+
+class TimeFilter(django_filters.IsoDateTimeFilter):
+    """A filter by time (ISO 8601, with its offset), or a 400 saying what is wrong."""
+
+    field_class = _UtcDateTimeField
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -39,6 +39,12 @@ def widgets_register(widgets: dict[str, Widget]) -> None:
     WIDGETS.update(widgets)
 
 
+def widget_installed(kind: str) -> bool:
+    """Whether a layout's widget of this kind reaches the screen: its app delivered it (the
+    message widget is always there)."""
+    return kind == WidgetKind.MESSAGE or kind in WIDGETS
+
+
 def screen_widgets(request: HttpRequest, activity: Activity) -> tuple[SafeString, list[SafeString]]:
     """The message widget, and the others in layout order (the screen's side column)."""
     layout = QueueWidget.objects.filter(queue_id=activity.queue_id).exclude(kind=WidgetKind.MESSAGE)

@@ -10,7 +10,6 @@ from contactcenter.demo import supervisors_group
 from contactcenter.models import (
     Activity,
     Agent,
-    CalendarEvent,
     Offer,
     Participant,
     Pause,
@@ -24,7 +23,9 @@ from integrations.models import ApiToken, IntegrationAccount, TokenScope
 from integrations.services.accounts import integration_account_create
 from integrations.services.tokens import token_create
 from integrations.signing import secret_new
+from knowledgebase.services import article_create
 from messaging.models import ChannelAccount, ExternalIdentity, Provider
+from schedule.models import CalendarEvent, CalendarSettings
 
 PASSWORD = "correct-horse-battery"
 META_SECRET = "test_app_secret"  # CHANNELS.md's Meta test vector
@@ -142,6 +143,14 @@ class CalendarEventFactory(factory.django.DjangoModelFactory):
     title = "Team meeting"
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(minutes=30))
+
+
+class CalendarSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarSettings
+
+    agent = factory.SubFactory(AgentFactory)
+    time_zone = "Europe/Prague"
 
 
 class ChannelAccountFactory(factory.django.DjangoModelFactory):
@@ -352,6 +361,30 @@ class TicketFactory(factory.django.DjangoModelFactory):
         model = "tickets.Ticket"
 
     title = factory.Faker("sentence", nb_words=4)
+
+
+class FolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "knowledgebase.Folder"
+
+    name = factory.Sequence(lambda n: f"Folder {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article for every queue, written through its service (rendered, revised,
+    searchable) by a supervisor."""
+
+    class Meta:
+        model = "knowledgebase.Article"
+
+    author = factory.SubFactory(SupervisorFactory)
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = factory.Faker("paragraph")
+    state = "published"
+
+    @classmethod
+    def _create(cls, model_class, author, **fields):
+        return article_create(actor=author, **fields)
 
 
 class _SignInRecord(factory.django.DjangoModelFactory):

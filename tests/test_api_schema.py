@@ -25,11 +25,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from contactcenter.models import Agent
+from knowledgebase.services import article_create, folder_create
 from tests.factories import (
     AccountFactory,
     ActivityFactory,
     ApiTokenFactory,
     AttachmentFactory,
+    CalendarEventFactory,
     ContactFactory,
     GroupSupervisorFactory,
     InboundMessageFactory,
@@ -68,7 +70,8 @@ class World:
     ids: dict[str, int]
 
     def aim(self, case) -> None:
-        resource = case.operation.path.split("/")[3]  # /api/v1/<resource>/...
+        parts = case.operation.path.split("/")  # /api/v1/<resource>/... or /api/v1/kb/<resource>/
+        resource = "/".join(parts[3:5]) if parts[3] == "kb" else parts[3]
         for name, value in case.path_parameters.items():
             if isinstance(value, int):
                 case.path_parameters[name] = self.ids[resource if name == "id" else name]
@@ -90,6 +93,9 @@ def world(db) -> World:
     offer = OfferFactory(agent=agent, activity=ActivityFactory(queue=queue, state="waiting"))
     PauseReasonFactory()
     delivery = WebhookDeliveryFactory(state="succeeded")
+    article = article_create(actor=GroupSupervisorFactory(), title="Returns", body="30 days.",
+                             folder=folder_create(actor=GroupSupervisorFactory(), name="Orders"),
+                             state="published")  # fmt: skip
     return World(
         agent=agent,
         ids={
@@ -109,6 +115,10 @@ def world(db) -> World:
             "webhook-endpoints": delivery.endpoint_id,
             "endpoint_id": delivery.endpoint_id,
             "delivery_id": delivery.pk,
+            "kb/folders": article.folder_id,
+            "kb/articles": article.pk,
+            "revision_id": article.revisions.get().pk,
+            "calendar": CalendarEventFactory(agent=agent).pk,  # /api/v1/calendar/events/{id}/
         },
     )
 

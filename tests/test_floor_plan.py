@@ -68,7 +68,10 @@ def test_the_arrows_between_apps_are_the_planned_ones():
         "messaging": {"contactcenter"},
         "crm": {"contactcenter", "messaging"},
         "tickets": {"contactcenter", "crm"},
-        "knowledgebase": {"contactcenter"},
+        # The Articles widget suggests from the customer's messages; pictures are sniffed as
+        # messaging's files are.
+        "knowledgebase": {"contactcenter", "messaging"},
+        # The room's link goes to the customer as the agent's message.
         "cobrowse": {"contactcenter", "messaging"},
         "simulator": {"contactcenter", "messaging"},
         "supervision": {"contactcenter", "messaging"},

@@ -43,6 +43,8 @@ QUEUE_OF = {
     "messaging.tasks.identity_profile_fetch": "outbound",
     "integrations.tasks.webhooks_sweep": "deadlines",
     "integrations.tasks.webhooks_prune": "deadlines",
+    "schedule.tasks.event_remind": "deadlines",
+    "schedule.tasks.events_remind_due": "deadlines",
     "integrations.tasks.outbox_dispatch": "webhooks",
     "integrations.tasks.delivery_attempt": "webhooks",
     "contactcenter.tasks.agent_route": "celery",

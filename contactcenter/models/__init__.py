@@ -16,7 +16,6 @@ from contactcenter.models.agents import (
     PauseReason,
     QueueMembership,
 )
-from contactcenter.models.calendar import CalendarEvent
 from contactcenter.models.outbox import OutboxEvent
 from contactcenter.models.queues import (
     Queue,
@@ -32,7 +31,6 @@ __all__ = [
     "ActivityEvent",
     "ActivityState",
     "Agent",
-    "CalendarEvent",
     "EventKind",
     "Offer",
     "OfferKind",

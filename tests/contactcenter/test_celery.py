@@ -1,13 +1,16 @@
 """The Celery app runs tasks on a real worker through the suite's Redis."""
 
+import logging
 import threading
 
 import pytest
 from celery import shared_task
-from django.db import connection
+from django.db import connection, transaction
+from kombu.exceptions import OperationalError
 
 from config.celery import app
 from contactcenter.models import Queue
+from tests.factories import QueueFactory
 from tests.workers import celery_worker
 
 _ran = threading.Event()
@@ -59,3 +62,25 @@ def test_tasks_are_acknowledged_late_and_travel_as_json():
 def test_no_result_backend_is_configured():
     """Outcomes live in the database; a backend would cost every publish a Redis client."""
     assert app.conf.result_backend is None
+
+
+@pytest.mark.parametrize("queue_it", ["delay_on_commit", "apply_async_on_commit"])
+@pytest.mark.django_db(transaction=True)
+def test_a_task_the_broker_refuses_after_the_commit_is_logged_and_the_commit_stands(
+    monkeypatch, caplog, queue_it
+):
+    """Found making the demo with no broker: the failure's own log line failed (Django names
+    the callback, and a functools.partial has no name), and the error reached the caller."""
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(_mark_ran, "delay", broker_down)
+    monkeypatch.setattr(_mark_ran, "apply_async", broker_down)
+    # when
+    with caplog.at_level(logging.ERROR), transaction.atomic():
+        queue = QueueFactory()
+        getattr(_mark_ran, queue_it)()
+    # then
+    assert Queue.objects.filter(pk=queue.pk).exists()
+    assert "Connection refused" in caplog.text

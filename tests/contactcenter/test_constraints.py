@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from contactcenter.models import (
     ActivityState,
-    CalendarEvent,
     OfferOutcome,
     Participant,
     ParticipantRole,
@@ -17,6 +16,7 @@ from contactcenter.models import (
     QueueWidget,
     ReminderMode,
 )
+from schedule.models import CalendarEvent
 from tests.factories import (
     ActivityFactory,
     AgentFactory,

@@ -5,6 +5,7 @@ from contactcenter import events
 from contactcenter.events.schema import DEFINITIONS, event_problems
 from contactcenter.snapshot import agent_snapshot
 from messaging.events import MESSAGE_NEW, MESSAGE_UPDATED
+from schedule.events import CALENDAR_CHANGED, CALENDAR_REMINDER
 from tests.factories import AgentFactory, MembershipFactory
 
 
@@ -14,7 +15,7 @@ def test_every_event_type_the_pages_handle_has_a_definition():
         events.OFFER_EXPIRED, events.OFFER_REVOKED, events.ACTIVITY_OPENED,
         events.ACTIVITY_UPDATED, events.ACTIVITY_CLOSED, events.WAITING_CHANGED,
         events.WAITING_REMOVED, events.PAUSE_CHANGED, events.QUEUES_CHANGED, events.REMINDER,
-        MESSAGE_NEW, MESSAGE_UPDATED,
+        MESSAGE_NEW, MESSAGE_UPDATED, CALENDAR_CHANGED, CALENDAR_REMINDER,
     }  # fmt: skip
     assert set(DEFINITIONS) == handled
 

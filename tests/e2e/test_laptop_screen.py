@@ -60,7 +60,7 @@ def laptop(browser: Browser, base_url: str) -> Page:
     page = context.new_page()
     sign_in(page, base_url, "alice")
     tab(page, "Jana Dvořák").click()
-    expect(chat(page).get_by_text("Message 30")).to_be_visible()
+    expect(chat(page).get_by_text("Message 30", exact=True)).to_be_visible()
     return page
 
 

@@ -175,3 +175,23 @@ def test_the_feed_waits_for_a_message_whose_transaction_is_still_running():
     # then: neither shows while the first is running; then both, in the order written
     assert while_running["results"] == []
     assert [row["id"] for row in after["results"]] == [slow[0].pk, quick.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "since, found",
+    [
+        ("0563-12-01T22:28:26.8+18:30", True),  # an offset PostgreSQL refuses: read as UTC
+        ("2999-01-01T00:00:00-15:00", False),
+        ("0001-01-01T00:30:00+01:00", None),  # before the year 1 in UTC: invalid
+    ],
+)
+def test_a_time_with_any_offset_is_read_as_utc_or_refused(since, found):
+    """Found by the schema's fuzzing: PostgreSQL refused the offset, a server error."""
+    message = InboundMessageFactory()
+    response = api_for(SupervisorFactory()).get(FEED, {"since": since})
+    if found is None:
+        assert response.status_code == 400
+        assert "since" in response.json()["detail"]
+    else:
+        assert ids(response) == ([message.pk] if found else [])

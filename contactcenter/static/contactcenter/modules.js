@@ -1,7 +1,7 @@
 /**
  * The server-rendered parts of the workspace, driven by htmx: the CRM and Ticket modules (a
  * record opens in its module, in front or in the background), tabs inside widgets, read-only
- * transcripts, and the Send new message window.
+ * transcripts, a widget's Insert into reply, and the Send new message window.
  */
 import { loadFragment } from "cc/fragments.js";
 import { url } from "cc/urls.js";
@@ -76,6 +76,11 @@ export class Modules {
       this.newMessage(channel.dataset.newMessage, channel.dataset.identity ?? "", channel.dataset.ticket ?? "");
       return;
     }
+    const insert = event.target.closest("[data-insert-reply]");
+    if (insert) {
+      this.#insertIntoReply(insert);
+      return;
+    }
     const tab = event.target.closest("[data-tabs] [data-tab]");
     if (tab) {
       const widget = tab.closest("[data-tabs]");
@@ -100,6 +105,16 @@ export class Modules {
     box.setRangeText(select.value, box.selectionStart, box.selectionEnd, "end");
     box.focus();
     select.value = "";
+  }
+
+  /** A widget's "Insert into reply" puts its text where the cursor is in the composer of the
+   * activity on the same screen; the agent reads it over and sends it as any message. */
+  #insertIntoReply(button) {
+    const box = button.closest(".activity-screen")?.querySelector(".composer__text");
+    if (!box) return;
+    box.setRangeText(button.dataset.insertReply, box.selectionStart, box.selectionEnd, "end");
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.focus();
   }
 
   #conversation({ activity, sent }) {

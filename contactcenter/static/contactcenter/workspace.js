@@ -45,7 +45,7 @@ function open(activity) {
 }
 
 const panel = new Panel({ store, screens, notifications, open });
-new Modules({ screens, open });
+const modules = new Modules({ screens, open });
 notifications.addEventListener("accepted", (event) => open(event.detail));
 notifications.addEventListener("minimised", () => panel.render());
 
@@ -80,10 +80,18 @@ document.addEventListener("visibilitychange", () => {
   panel.render();
 });
 
+/** The calendar's pieces on the page (dashboard card, widgets) load again: an event changed,
+ * or the page reconnected (changes may have been missed meanwhile). */
+const refreshCalendar = () => document.body.dispatchEvent(new CustomEvent("cc:refresh-calendar"));
+let snapshots = 0;
+
 socket.addEventListener("frame", (event) => {
   const frame = event.detail;
   if (frame.type === "reminder") toasts.reminder(frame);
+  else if (frame.type === "calendar.reminder") toasts.followUp(frame, modules);
+  else if (frame.type === "calendar.changed") refreshCalendar();
   else store.apply(frame);
+  if (frame.type === "snapshot" && snapshots++ > 0) refreshCalendar();
 });
 socket.addEventListener("state", (event) => {
   const { detail } = event;

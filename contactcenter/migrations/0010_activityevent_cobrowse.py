@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contactcenter", "0008_activityevent_feed"),
+        ("contactcenter", "0009_delete_calendarevent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
