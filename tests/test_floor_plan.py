@@ -73,6 +73,7 @@ def test_the_arrows_between_apps_are_the_planned_ones():
         "knowledgebase": {"contactcenter", "messaging"},
         # The room's link goes to the customer as the agent's message.
         "cobrowse": {"contactcenter", "messaging"},
+        "schedule": {"contactcenter", "crm"},
         "simulator": {"contactcenter", "messaging"},
         "supervision": {"contactcenter", "messaging"},
         "integrations": {"contactcenter"},
