@@ -12,18 +12,19 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from cobrowse import websocket_urls as cobrowse  # noqa: E402
 from contactcenter import websocket_urls as workspace  # noqa: E402
 from supervision import websocket_urls as supervision  # noqa: E402
 
-WEBSOCKET_URLS = [*workspace.websocket_urlpatterns, *supervision.websocket_urlpatterns]
+WEBSOCKET_URLS = [
+    *workspace.websocket_urlpatterns,
+    *supervision.websocket_urlpatterns,
+    *cobrowse.websocket_urlpatterns,
+]
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(
-                URLRouter([*workspace.websocket_urlpatterns, *supervision.websocket_urlpatterns])
-            )
-        ),
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(WEBSOCKET_URLS))),
     }
 )

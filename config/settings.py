@@ -5,6 +5,7 @@ unix socket, both under var/. DEBUG is off unless asked for (`make run` asks), a
 a real SECRET_KEY and FIELD_ENCRYPTION_KEYS are required (README: Security).
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -162,6 +163,14 @@ CELERY_BROKER_URL = _redis["CELERY_BROKER_URL"]
 # Where the product is reached from outside: webhook URLs shown to supervisors, and the signed
 # file links Messenger, Instagram and Viber fetch our attachments from.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Co-browsing video rooms (cobrowse/): the ICE servers browsers use, as JSON RTCIceServer objects
+# (empty: host candidates only, which serve loopback and a LAN); TURN servers listed without a
+# username get a credential made per join from TURN_SECRET (coturn's use-auth-secret), valid
+# for TURN_CREDENTIAL_TTL seconds.
+ICE_SERVERS = json.loads(os.environ.get("ICE_SERVERS") or "[]")
+TURN_SECRET = os.environ.get("TURN_SECRET", "")
+TURN_CREDENTIAL_TTL = int(os.environ.get("TURN_CREDENTIAL_TTL", str(12 * 3600)))
 
 # With the simulator on, the provider APIs default to it.
 WHATSAPP_API_URL = provider_api_url(

@@ -33,6 +33,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("integrations/", include("integrations.urls")),
     path("calendar/", include("schedule.urls")),
+    path("", include("cobrowse.urls")),
     path("healthz", healthz, name="healthz"),
     path(
         "login/",

@@ -481,3 +481,29 @@ class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
     endpoint = factory.SubFactory(WebhookEndpointFactory)
     event = factory.SubFactory(OutboxEventFactory, dispatched_at=factory.LazyFunction(timezone.now))
     next_attempt_at = factory.LazyFunction(timezone.now)
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    """An open video room of an agent's chat (as `room_create` makes one, without the history
+    line)."""
+
+    class Meta:
+        model = "cobrowse.Room"
+
+    activity = factory.SubFactory(CustomerActivityFactory)
+    created_by = factory.SelfAttribute("activity.owner")
+    number = factory.Sequence(lambda n: str(5_000_000_000 + n))
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class RoomParticipantFactory(factory.django.DjangoModelFactory):
+    """A customer in a video room."""
+
+    class Meta:
+        model = "cobrowse.Participant"
+
+    room = factory.SubFactory(RoomFactory)
+    role = "customer"
+    label = "Customer"
+    peer = factory.Sequence(lambda n: f"peer{n}")
+    joined_at = factory.LazyFunction(timezone.now)

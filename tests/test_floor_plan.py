@@ -71,7 +71,9 @@ def test_the_arrows_between_apps_are_the_planned_ones():
         # The Articles widget suggests from the customer's messages; pictures are sniffed as
         # messaging's files are.
         "knowledgebase": {"contactcenter", "messaging"},
-        "cobrowse": set(),
+        # The room's link goes to the customer as the agent's message.
+        "cobrowse": {"contactcenter", "messaging"},
+        "schedule": {"contactcenter", "crm"},
         "simulator": {"contactcenter", "messaging"},
         "supervision": {"contactcenter", "messaging"},
         "integrations": {"contactcenter"},

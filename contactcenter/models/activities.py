@@ -276,6 +276,7 @@ class EventKind(models.TextChoices):
     TICKET = "ticket", "Assigned to a ticket"
     STARTED = "started", "Started by an agent"
     MONITORED = "monitored", "Watched by a supervisor"
+    COBROWSE = "cobrowse", "Video room"
     CLOSED = "closed", "Closed"
 
 

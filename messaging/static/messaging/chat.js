@@ -89,6 +89,7 @@ const EVENT_TEXT = {
   unpaired: (e) => `Unpaired from its contact by ${e.actor}`,
   ticket: (e) => (e.data.ticket ? `Assigned to ticket #${e.data.ticket} ${e.data.title} by ${e.actor}` : `Removed from its ticket by ${e.actor}`),
   started: (e) => `Started by ${e.actor}`,
+  cobrowse: (e) => `Video room ${e.data.room}: ${e.data.text}`,
   closed: (e) => `Closed by ${e.actor ?? "the system"}`,
 };
 

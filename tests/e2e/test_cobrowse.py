@@ -1,0 +1,327 @@
+"""#14: co-browsing video rooms for real, in two Chromium windows with fake camera and
+microphone: the agent opens a room from the chat, the customer enters it from its URL, and each
+sees and hears the other over WebRTC (daphne relays the signaling); the controls stop and
+restart what each side sends; the screen is shared by replacing the video track; leaving and
+disconnecting close the connections and are in the chat's history.
+
+Chromium cannot grant a real screen capture headless, so `getDisplayMedia` is a canvas stream
+here (an init script): the track replacement and the negotiation it needs are still real."""
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserType, Page, expect
+
+from cobrowse.models import Room
+from contactcenter.models import QueueWidget
+from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+from tests.e2e.test_content_security_policy import WATCH_VIOLATIONS
+from tests.e2e.workspace import chat, sign_in, tab
+from tests.factories import (
+    ChannelAccountFactory,
+    CustomerActivityFactory,
+    IdentityFactory,
+    OnlineAgentFactory,
+    QueueFactory,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FAKE_MEDIA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+SLOW = 20_000
+# The shared "screen": a canvas of its own size (the fake camera's is 640x480), always moving.
+CANVAS_SCREEN = """
+navigator.mediaDevices.getDisplayMedia = async () => {
+  const canvas = Object.assign(document.createElement("canvas"), { width: 1024, height: 576 });
+  const context = canvas.getContext("2d");
+  let frame = 0;
+  setInterval(() => {
+    frame += 1;
+    context.fillStyle = `hsl(${(frame * 3) % 360} 55% 45%)`;
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.fillStyle = "#fff";
+    context.font = "48px sans-serif";
+    context.fillText(`Shared screen, frame ${frame}`, 60, 300);
+  }, 50);
+  return canvas.captureStream(20);
+};
+"""
+# The call of the page (rtc.js keeps them in window.cobrowseCalls) and its one peer.
+CALL = "[...window.cobrowseCalls].at(-1)"
+PEER = f"[...{CALL}.peers.values()][0]"
+# What a failed wait prints: each connection's negotiation so far and its transceivers.
+TRANSCEIVERS = f"""[...{CALL}.peers.values()].map((peer) => [peer.log.join(" "),
+    peer.pc.connectionState, peer.pc.signalingState, peer.negotiations, peer.polite,
+    ...peer.pc.getTransceivers().map(
+    (t) => [t.mid, t.receiver.track.kind, t.direction, t.currentDirection, t.receiver.track.muted,
+            t.sender.track?.readyState])])"""
+
+
+@pytest.fixture(scope="module")
+def media_browser(browser_type: BrowserType) -> Iterator[Browser]:
+    """Chromium as the suite launches it, plus a fake camera and microphone granted to every
+    page (the suite's shared browser has neither)."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium")
+    browser = browser_type.launch(executable_path=path, args=[*CHROMIUM_ARGS, *FAKE_MEDIA])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def jana():
+    """Alice's open chat with Jana, who wrote an hour ago on WhatsApp, in a queue whose screen
+    has the Co-browsing widget."""
+    queue = QueueFactory(number=200, name="Support")
+    QueueWidget.objects.create(queue=queue, kind="cobrowse", position=0)
+    alice = OnlineAgentFactory(user__username="alice", display_name="Alice Novak", queue=queue)
+    identity = IdentityFactory(
+        channel_account=ChannelAccountFactory(name="Shop", queue=queue),
+        provider_user_id="16505551234",
+        display_name="Jana Dvořák",
+        last_inbound_at=timezone.now() - timedelta(hours=1),
+    )
+    return CustomerActivityFactory(owner=alice, queue=queue, identity=identity, title="Jana")
+
+
+def window(browser: Browser, width: int = 1280, height: int = 720) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(CANVAS_SCREEN)
+    context.add_init_script(WATCH_VIOLATIONS)
+    return context.new_page()
+
+
+def agent_in_chat(browser: Browser, base_url: str) -> Page:
+    page = window(browser)
+    sign_in(page, base_url, "alice")
+    expect(page.locator("#connection-state")).to_have_text("Connected", timeout=SLOW)
+    tab(page, "Jana Dvořák").click()
+    return page
+
+
+def widget(page: Page):
+    return page.locator(".screen:not([hidden]) .widget--cobrowse")
+
+
+def wait_true(page: Page, script: str, timeout: int = SLOW) -> None:
+    """Until `script` (an expression, or a promise of one) is true, for at most `timeout` ms.
+    Polled with evaluate: the pages' Content-Security-Policy forbids the eval that
+    wait_for_function needs for a string."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still false after {timeout} ms: {script}; " + str(
+            page.evaluate(TRANSCEIVERS)
+        )
+        page.wait_for_timeout(100)
+
+
+def remote_video_plays(page: Page) -> None:
+    """The other's video has a picture, and it moves on."""
+    video = f"{PEER}.video"
+    wait_true(page, f"{video}.videoWidth > 0 && {video}.currentTime > 0")
+    start = page.evaluate(f"{video}.currentTime")
+    wait_true(page, f"{video}.currentTime > {start} + 0.5")
+
+
+def received(page: Page, kind: str) -> int:
+    """Bytes of RTP `kind` ("audio", "video") received from the other so far (getStats'
+    inbound-rtp)."""
+    return page.evaluate(f"{CALL}.received().then((each) => each[0].{kind}Bytes)")
+
+
+def arrives(page: Page, kind: str) -> None:
+    """RTP of `kind` from the other keeps coming in."""
+    first = received(page, kind)
+    wait_true(page, f"{CALL}.received().then(([entry]) => entry.{kind}Bytes > {first} + 1000)")
+
+
+def stopped(page: Page, kind: str) -> None:
+    """Nothing of `kind` comes from the other any more (a second's quiet, once it has
+    stopped)."""
+    wait_true(page, f"{PEER}.stream.getTracks().find((t) => t.kind === '{kind}').muted")
+    before = received(page, kind)
+    page.wait_for_timeout(1000)
+    assert received(page, kind) == before
+
+
+def remote_video_width(page: Page) -> int:
+    return page.evaluate(f"{PEER}.video.videoWidth")
+
+
+def take_screenshots(agent: Page, customer: Page, screenshots) -> None:
+    """Both sides mid-call, at a laptop's and a desktop's size, and the customer's on a phone."""
+    for width, height in ((1280, 720), (1920, 1080)):
+        for page, name in ((agent, "agent-widget"), (customer, "customer-page")):
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=screenshots / f"cobrowse-{name}-{width}x{height}.png")
+    agent.set_viewport_size({"width": 1280, "height": 720})
+    customer.set_viewport_size({"width": 390, "height": 844})
+    customer.screenshot(path=screenshots / "cobrowse-customer-page-phone.png")
+    customer.set_viewport_size({"width": 1280, "height": 720})
+
+
+def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
+    media_browser, worker, jana, screenshots
+):
+    asgi_server = worker
+    # given: Alice in Jana's chat
+    agent = agent_in_chat(media_browser, asgi_server)
+    # when: she creates a video room
+    widget(agent).get_by_role("button", name="Create video room").click()
+    room_url = widget(agent).get_by_role("textbox", name="Room URL")
+    expect(room_url).to_have_value(re.compile(r"/external/conference/#\d{10}$"), timeout=SLOW)
+    number = room_url.input_value().rsplit("#", 1)[1]
+    # and sends it to the customer through the chat
+    widget(agent).get_by_role("button", name="Send to customer").click()
+    expect(chat(agent)).to_contain_text(
+        f"Join me in a video call: {room_url.input_value()}", timeout=SLOW
+    )
+    expect(
+        widget(agent).get_by_text("The link is sent to the customer in the chat.")
+    ).to_be_visible()
+    expect(widget(agent).get_by_role("status")).to_have_text(
+        "Waiting for the customer to join…", timeout=SLOW
+    )
+    # and the customer opens its URL
+    customer = window(media_browser)
+    customer.goto(f"{asgi_server}/external/conference/#{number}")
+    # then: each sees the other's video playing, and receives the other's sound
+    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
+                                                        timeout=SLOW)  # fmt: skip
+    expect(widget(agent).get_by_role("status")).to_have_text(
+        "In the call with Customer", timeout=SLOW
+    )
+    for page in (agent, customer):
+        remote_video_plays(page)
+        arrives(page, "audio")
+    take_screenshots(agent, customer, screenshots)
+    # the customer hears the agent only once they unmute (the browser's rule for sound)
+    assert customer.evaluate(f"{PEER}.video.muted") is True
+    customer.get_by_role("button", name="Unmute agent").click()
+    expect(customer.get_by_role("button", name="Unmute agent")).to_be_hidden()
+    assert customer.evaluate(f"{PEER}.video.muted") is False
+    assert agent.evaluate(f"{PEER}.video.muted") is False
+
+    # when: the customer turns the camera off
+    customer.get_by_role("button", name="Camera").click()
+    # then: their camera track is stopped and sent no more, and the agent sees it
+    wait_true(
+        customer, f"{CALL}.camera === null && {PEER}.transceivers.video.sender.track === null"
+    )
+    expect(widget(agent).locator(".cobrowse__tile--remote")).to_have_attribute(
+        "data-camera", "off", timeout=SLOW
+    )
+    stopped(agent, "video")
+    expect(widget(agent).locator(".cobrowse__tile--remote figcaption")).to_contain_text(
+        "camera off"
+    )
+    # and back on: the picture comes again (the transceiver renegotiated back to sending)
+    customer.get_by_role("button", name="Camera").click()
+    expect(widget(agent).locator(".cobrowse__tile--remote")).to_have_attribute(
+        "data-camera", "on", timeout=SLOW
+    )
+    arrives(agent, "video")
+    remote_video_plays(agent)
+
+    # when: the agent turns the microphone off, the customer sees it, and no sound comes
+    widget(agent).get_by_role("button", name="Microphone").click()
+    wait_true(
+        agent, f"{CALL}.microphone === null && {PEER}.transceivers.audio.sender.track === null"
+    )
+    expect(customer.locator(".cobrowse__tile--remote")).to_have_attribute(
+        "data-microphone", "off", timeout=SLOW
+    )
+    stopped(customer, "audio")
+    # and back on: the sound comes again
+    widget(agent).get_by_role("button", name="Microphone").click()
+    expect(customer.locator(".cobrowse__tile--remote")).to_have_attribute(
+        "data-microphone", "on", timeout=SLOW
+    )
+    arrives(customer, "audio")
+
+    # when: the agent shares the screen: the camera's track is replaced on the same sender
+    camera_sender = agent.evaluate_handle(f"{PEER}.transceivers.video.sender")
+    negotiations = agent.evaluate(f"{PEER}.negotiations")
+    widget(agent).get_by_role("button", name="Share screen").click()
+    expect(customer.locator(".cobrowse__tile--remote")).to_have_attribute(
+        "data-screen", "on", timeout=SLOW
+    )
+    wait_true(customer, f"{PEER}.video.videoWidth === 1024")
+    remote_video_plays(customer)
+    assert agent.evaluate(
+        f"(sender) => sender === {PEER}.transceivers.video.sender "
+        f"&& sender.track === {CALL}.screen",
+        camera_sender,
+    )
+    assert agent.evaluate(f"{PEER}.negotiations") == negotiations  # replaceTrack: none needed
+    # and stops: the camera again
+    widget(agent).get_by_role("button", name="Share screen").click()
+    wait_true(customer, f"{PEER}.video.videoWidth === 640")
+
+    # when: the customer, camera off, shares the screen: a track to send again, negotiated
+    customer.get_by_role("button", name="Camera").click()
+    expect(widget(agent).locator(".cobrowse__tile--remote")).to_have_attribute(
+        "data-camera", "off", timeout=SLOW
+    )
+    negotiations = customer.evaluate(f"{PEER}.negotiations")
+    customer.get_by_role("button", name="Share screen").click()
+    wait_true(agent, f"{PEER}.video.videoWidth === 1024")
+    remote_video_plays(agent)
+    wait_true(customer, f"{PEER}.negotiations > {negotiations}")
+    widget(agent).screenshot(path=screenshots / "cobrowse-agent-widget-customer-screen.png")
+
+    # when: the customer leaves
+    customer.get_by_role("button", name="Leave").click()
+    # then: both close their connection, and the chat says so
+    expect(customer.get_by_role("heading", name="You left the video room.")).to_be_visible()
+    wait_true(customer, f"{CALL}.finished && [...{CALL}.peers.values()].every("
+              "(peer) => peer.pc.signalingState === 'closed')")  # fmt: skip
+    wait_true(agent, f"{CALL}.peers.size === 0")
+    expect(widget(agent).get_by_role("status")).to_have_text(
+        "Waiting for the customer to join…", timeout=SLOW
+    )
+    expect(chat(agent)).to_contain_text(f"Video room {number}: created by Alice Novak",
+                                        timeout=SLOW)  # fmt: skip
+    expect(chat(agent)).to_contain_text(f"Video room {number}: Customer joined")
+    expect(chat(agent)).to_contain_text(f"Video room {number}: Customer left", timeout=SLOW)
+
+    # when: the customer comes back by the general URL and the number
+    again = window(media_browser)
+    again.goto(f"{asgi_server}/external/conference/")
+    again.get_by_label("Room number").fill(number)
+    again.get_by_role("button", name="Join").click()
+    expect(again.get_by_role("status")).to_have_text("In the call with Alice Novak",
+                                                     timeout=SLOW)  # fmt: skip
+    remote_video_plays(again)
+    remote_video_plays(agent)
+    # and the agent disconnects: the room ends for both
+    agent_peer = agent.evaluate_handle(PEER)
+    widget(agent).get_by_role("button", name="Disconnect").click()
+    expect(again.get_by_role("heading", name="The video room has ended.")).to_be_visible(
+        timeout=SLOW
+    )
+    wait_true(again, f"{CALL}.finished && [...{CALL}.peers.values()].every("
+              "(peer) => peer.pc.signalingState === 'closed')")  # fmt: skip
+    assert agent.evaluate("(peer) => peer.pc.signalingState", agent_peer) == "closed"
+    expect(widget(agent).get_by_role("button", name="Create video room")).to_be_visible(
+        timeout=SLOW
+    )
+    expect(chat(agent)).to_contain_text(f"Video room {number}: ended by Alice Novak",
+                                        timeout=SLOW)  # fmt: skip
+    room = Room.objects.get(number=number)
+    assert room.ended_at is not None
+    assert [(p.label, p.left_at is not None) for p in room.participants.all()] == [
+        ("Alice Novak", True), ("Customer", True), ("Customer", True)
+    ]  # fmt: skip
+    # and the number admits nobody any more
+    late = window(media_browser)
+    late.goto(f"{asgi_server}/external/conference/#{number}")
+    expect(late.get_by_role("alert")).to_have_text("This video room has ended.", timeout=SLOW)
+    # all of it within the pages' Content-Security-Policy
+    for page in (agent, customer, again, late):
+        assert page.evaluate("window.cspViolations") == []
