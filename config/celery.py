@@ -4,6 +4,7 @@ No result backend: every task's outcome is in the database. A backend cost each 
 delivery a new Redis client, for the result nobody reads (Celery keeps one per thread, and
 daphne runs each request in a thread of its own; bench/e2e_latency.py)."""
 
+import functools
 import os
 
 from celery import Celery, signals
@@ -26,13 +27,10 @@ class Task(DjangoTask):
         self._on_commit(self.apply_async, *args, **kwargs)
 
     def _on_commit(self, send, *args, **kwargs) -> None:
-        """A named function, not a functools.partial: Django logs a failing callback by its
-        name, and a partial has none, so the logging itself would fail, at the caller's
-        expense."""
-
-        def send_after_commit() -> None:
-            send(*args, **kwargs)
-
+        """The partial is given the name it lacks: Django logs a failing callback by its
+        name, and without one the logging itself would fail, at the caller's expense."""
+        send_after_commit = functools.partial(send, *args, **kwargs)
+        send_after_commit.__qualname__ = f"{self.name}.{send.__name__}"
         transaction.on_commit(send_after_commit, robust=True)
 
 
