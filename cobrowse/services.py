@@ -200,15 +200,33 @@ def room_end(*, room_id: int, agent: Agent) -> Room:
     room = _room_locked(room_id)
     if not agent_may_join(agent=agent, room=room):
         raise ApplicationError("You are not in this room's chat.", code="not_invited", status=403)
-    if not room.is_open:
-        return room
+    if room.is_open:
+        _end(room, agent, f"ended by {agent.display_name}")
+    return room
+
+
+def activity_room_end(*, activity: Activity) -> None:
+    """The chat is closing: its open room ends with it, so its number admits nobody and the
+    customer still in it is told. Plugged into the core's `ports.activity_closing`; the
+    caller holds the activity's lock."""
+    room = (
+        Room.objects.filter(activity=activity, ended_at__isnull=True)
+        .select_for_update(of=("self",), no_key=True)
+        .first()
+    )
+    if room is not None:
+        room.activity = activity
+        _end(room, None, "ended with the chat")
+
+
+def _end(room: Room, agent: Agent | None, text: str) -> None:
+    """Caller holds the activity's lock, then the room's."""
     now = timezone.now()
     room.ended_at = now
     room.save(update_fields=["ended_at", "updated_at"])
     present_in(room.pk).update(left_at=now, updated_at=now)
-    _history(room.activity, room, agent, f"ended by {agent.display_name}")
+    _history(room.activity, room, agent, text)
     events.room_ended(room.pk)
-    return room
 
 
 @transaction.atomic(durable=True)
