@@ -12,6 +12,8 @@ Frames from the page:
   WebRTC's offer, answer or ICE candidate, for one peer in the room.
 - `{"type": "state", "camera": bool, "microphone": bool, "screen": bool}`: what it sends now,
   shown to the others.
+- `{"type": "alive"}`: the heartbeat, every `services.HEARTBEAT` seconds; a customer not heard
+  of for `services.STALE_AFTER` no longer keeps the next one out.
 Frames to the page: `welcome` (its own peer id, and who is in the room), `joined`, `left`,
 `signal` and `state` (each with `from`), `ended`.
 """
@@ -25,7 +27,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from cobrowse import events
 from cobrowse.selectors import present_in
-from cobrowse.services import room_enter, room_leave
+from cobrowse.services import participant_seen, room_enter, room_leave
 from contactcenter.exceptions import ApplicationError
 
 CLOSE_ENDED = 4410
@@ -90,6 +92,8 @@ class ConferenceConsumer(AsyncJsonWebsocketConsumer):
             elif isinstance(content.get("candidate"), dict | None):
                 frame["candidate"] = content.get("candidate")
             await self._relay(content["to"], frame)
+        elif kind == "alive":
+            await database_sync_to_async(participant_seen)(peer=self.peer)
         elif kind == "state":
             flags = {key: content.get(key) is True for key in ("camera", "microphone", "screen")}
             await self._relay(None, {"type": "state", "from": self.peer, **flags})

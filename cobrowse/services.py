@@ -6,6 +6,7 @@ and sending its link to the customer. Each locks the activity, then the room
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -38,6 +39,11 @@ WRONG_NUMBERS_WINDOW = 15 * 60
 JOIN_TOKEN_MAX_AGE = 10 * 60
 JOIN_SALT = "cobrowse.join"
 CUSTOMER_LABEL = "Customer"
+# A page's socket says it is alive every HEARTBEAT seconds (rtc.js); a customer not heard of
+# for STALE_AFTER is gone without a goodbye (the server that held the socket stopped), and no
+# longer keeps the next one out.
+HEARTBEAT = 20
+STALE_AFTER = timedelta(seconds=3 * HEARTBEAT)
 
 
 def room_url(room: Room) -> str:
@@ -154,6 +160,9 @@ def room_join(
     if agent is not None and not agent_may_join(agent=agent, room=room):
         raise ApplicationError("You are not in this room's chat.", code="not_invited", status=403)
     role = Role.AGENT if agent is not None else Role.CUSTOMER
+    silent = present_in(room.pk).filter(updated_at__lt=timezone.now() - STALE_AFTER)
+    for gone in silent.select_for_update(of=("self",), no_key=True):
+        _left(room, gone)
     customer_in = present_in(room.pk).filter(role=Role.CUSTOMER).exists()
     if role == Role.CUSTOMER and customer_in and not room.allow_more_customers:
         raise ApplicationError(
@@ -183,13 +192,22 @@ def room_leave(*, peer: str) -> Participant | None:
         return None
     room = _room_locked(found)
     participant = Participant.objects.select_for_update(of=("self",), no_key=True).get(peer=peer)
-    if participant.left_at is not None:
-        return participant
+    if participant.left_at is None:
+        _left(room, participant)
+    return participant
+
+
+def participant_seen(*, peer: str) -> None:
+    """The socket `peer` is alive (its page's heartbeat): it keeps its place in the room."""
+    Participant.objects.filter(peer=peer, left_at__isnull=True).update(updated_at=timezone.now())
+
+
+def _left(room: Room, participant: Participant) -> None:
+    """Caller holds the activity's lock, then the room's."""
     participant.left_at = timezone.now()
     participant.save(update_fields=["left_at", "updated_at"])
     if participant.role == Role.CUSTOMER and room.is_open:
         _history(room.activity, room, None, f"{participant.label} left")
-    return participant
 
 
 @transaction.atomic(durable=True)
@@ -200,15 +218,33 @@ def room_end(*, room_id: int, agent: Agent) -> Room:
     room = _room_locked(room_id)
     if not agent_may_join(agent=agent, room=room):
         raise ApplicationError("You are not in this room's chat.", code="not_invited", status=403)
-    if not room.is_open:
-        return room
+    if room.is_open:
+        _end(room, agent, f"ended by {agent.display_name}")
+    return room
+
+
+def activity_room_end(*, activity: Activity) -> None:
+    """The chat is closing: its open room ends with it, so its number admits nobody and the
+    customer still in it is told. Plugged into the core's `ports.activity_closing`; the
+    caller holds the activity's lock."""
+    room = (
+        Room.objects.filter(activity=activity, ended_at__isnull=True)
+        .select_for_update(of=("self",), no_key=True)
+        .first()
+    )
+    if room is not None:
+        room.activity = activity
+        _end(room, None, "ended with the chat")
+
+
+def _end(room: Room, agent: Agent | None, text: str) -> None:
+    """Caller holds the activity's lock, then the room's."""
     now = timezone.now()
     room.ended_at = now
     room.save(update_fields=["ended_at", "updated_at"])
     present_in(room.pk).update(left_at=now, updated_at=now)
-    _history(room.activity, room, agent, f"ended by {agent.display_name}")
+    _history(room.activity, room, agent, text)
     events.room_ended(room.pk)
-    return room
 
 
 @transaction.atomic(durable=True)

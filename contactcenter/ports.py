@@ -6,6 +6,9 @@ does nothing.
   channel ("another agent has joined"), in the caller's transaction. Messaging plugs it.
 - `contact_pair(activity=)`: pair an activity that has just opened for a customer with the CRM
   contact they are known as, in the caller's transaction. The CRM plugs it.
+- `activity_closing(activity=)`: the activity is closing: end what an app keeps open for it
+  (a co-browsing room), in the caller's transaction, which holds the activity's lock.
+  Co-browsing plugs it.
 - `outbox_written()`: events for integrators were committed to the outbox; fan them out to the
   webhook endpoints soon. Called after commit; the integrations app plugs it.
 """
@@ -28,6 +31,10 @@ def _nothing(**_) -> None:
     return None
 
 
+class ActivityClosing(Protocol):
+    def __call__(self, *, activity: Activity) -> object: ...
+
+
 class OutboxWritten(Protocol):
     def __call__(self) -> object: ...
 
@@ -36,6 +43,7 @@ class OutboxWritten(Protocol):
 class Ports:
     customer_notice: CustomerNotice = _nothing
     contact_pair: ContactPair = _nothing
+    activity_closing: ActivityClosing = _nothing
     outbox_written: OutboxWritten = _nothing
 
 

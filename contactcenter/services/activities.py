@@ -42,6 +42,7 @@ from contactcenter.outbox import (
     outbox_record,
 )
 from contactcenter.permissions import is_integration
+from contactcenter.ports import ports
 from contactcenter.selectors import participant_ids
 from contactcenter.services.offers import activity_open_for, offer_revoke_pending
 from contactcenter.tasks import activity_resume_due as activity_resume_due_task
@@ -222,6 +223,7 @@ def activity_close_locked(activity: Activity, *, actor: Actor, status_id: int | 
     activity.postponed_until = None
     activity.save(update_fields=["state", "closed_at", "postponed_until", "updated_at"])
     Participant.objects.filter(activity=activity, left_at__isnull=True).update(left_at=now)
+    ports.activity_closing(activity=activity)
     ActivityEvent.objects.create(activity=activity, kind=EventKind.CLOSED, actor=user_of(actor))
     closed = activity_closed_data(activity, closed_by=by_actor(actor))
     outbox_record(type="activity.closed", data=closed)

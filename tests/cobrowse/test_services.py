@@ -27,6 +27,7 @@ from cobrowse.services import (
 )
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import EventKind
+from contactcenter.services.activities import activity_close
 from messaging.models import DeliveryStatus, Direction
 from messaging.services.outbound import message_deliver
 from tests.factories import AgentFactory, CustomerActivityFactory, ParticipantFactory
@@ -165,6 +166,26 @@ def test_joined_left_and_ended_are_the_chats_history():
     room.refresh_from_db()
     assert room.ended_at is not None
     assert not Participant.objects.filter(room=room, left_at__isnull=True).exists()
+
+
+def test_closing_the_chat_ends_its_room_for_the_customer_still_in_it():
+    # given: a customer in the room of an open chat
+    room = _room(owner__display_name="Alice Novak")
+    room_join(room_id=room.pk, peer="customer")
+    # when the agent closes the chat
+    activity_close(activity_id=room.activity.pk, agent=room.created_by)
+    # then the room ends with it, in the history before the close, and admits nobody
+    room.refresh_from_db()
+    assert room.ended_at is not None
+    assert not Participant.objects.filter(room=room, left_at__isnull=True).exists()
+    assert history(room.activity)[-1] == "ended with the chat"
+    assert list(room.activity.events.values_list("kind", flat=True))[-2:] == [
+        EventKind.COBROWSE,
+        EventKind.CLOSED,
+    ]
+    assert refusal(lambda: room_admit(number=room.number, address="203.0.113.9")) == (
+        "room_ended", 410
+    )  # fmt: skip
 
 
 def test_the_end_is_told_to_the_rooms_sockets_on_commit(django_capture_on_commit_callbacks):

@@ -3,12 +3,21 @@ Redis layer): only sockets that joined with the room's number, or its agents, ar
 they hear who comes and goes and what is addressed to them; strangers hear nothing; one
 customer at a time unless the agent allows more; the room's end closes every socket."""
 
+from datetime import timedelta
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from cobrowse.models import Participant
-from cobrowse.services import room_admit, room_allow_more, room_create, room_end
+from cobrowse.services import (
+    STALE_AFTER,
+    room_admit,
+    room_allow_more,
+    room_create,
+    room_end,
+)
 from config.asgi import application
 from tests.contactcenter.test_agent_socket import ORIGIN, QUIET, run, session_headers
 from tests.factories import AgentFactory, CustomerActivityFactory, ParticipantFactory
@@ -189,3 +198,34 @@ def test_frames_that_are_not_signaling_are_ignored(room):
         await agent.disconnect()
 
     run(scenario)
+
+
+def test_a_customer_whose_heartbeat_stopped_no_longer_keeps_the_next_out(room):
+    """The server holding a customer's socket stopped: no goodbye came, and the customer's
+    page, reconnecting, must not find its own ghost in the room."""
+    token = token_for(room)
+
+    async def scenario():
+        first = socket(room.number, token=token)
+        await enter(first)
+        # a heartbeat keeps the first customer's place
+        await backdate(seconds=STALE_AFTER.total_seconds() + 1)
+        await first.send_json_to({"type": "alive"})
+        assert await first.receive_nothing(timeout=QUIET)
+        assert await refused(socket(room.number, token=token)) == 4409
+        # then the first goes silent, as behind a stopped server
+        await backdate(seconds=STALE_AFTER.total_seconds() + 1)
+        second = socket(room.number, token=token)
+        welcome = await enter(second)
+        assert welcome["peers"] == []
+        await second.disconnect()
+        await first.disconnect()
+
+    run(scenario)
+    assert Participant.objects.filter(room=room, left_at__isnull=True).count() == 0
+
+
+@database_sync_to_async
+def backdate(*, seconds: float) -> None:
+    """Every connection of the room was last heard of `seconds` ago."""
+    Participant.objects.update(updated_at=timezone.now() - timedelta(seconds=seconds))

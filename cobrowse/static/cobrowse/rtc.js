@@ -17,6 +17,9 @@
  */
 
 const CAMERA = { width: { ideal: 640 }, height: { ideal: 480 } };
+// The socket says it is alive this often (cobrowse/services.py HEARTBEAT): a customer whose page
+// went silent without closing (its server stopped) then stops keeping the next one out.
+const HEARTBEAT_MS = 20_000;
 const CLOSE_REASONS = {
   4403: "This room cannot be joined from here: open the link again, or type the number.",
   4404: "There is no video room with this number.",
@@ -78,8 +81,10 @@ export class Conference extends EventTarget {
     if (this.token) url.searchParams.set("token", this.token);
     const socket = new WebSocket(url);
     this.#socket = socket;
+    const heartbeat = setInterval(() => this.#send({ type: "alive" }), HEARTBEAT_MS);
     socket.addEventListener("message", (event) => this.#receive(JSON.parse(event.data)));
     socket.addEventListener("close", (event) => {
+      clearInterval(heartbeat);
       if (!this.#finished) this.#finish(event.code === 4410 ? "ended" : "closed", CLOSE_REASONS[event.code] ?? "The connection to the room was lost.");
     });
   }
