@@ -165,6 +165,9 @@ def take_screenshots(agent: Page, customer: Page, screenshots) -> None:
     customer.set_viewport_size({"width": 1280, "height": 720})
 
 
+# One whole call in two browsers, every step bounded by SLOW: about 30 s on a quiet machine,
+# more than the suite's minute per test on a loaded one.
+@pytest.mark.timeout(180)
 def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
     media_browser, worker, jana, screenshots
 ):
