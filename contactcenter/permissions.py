@@ -23,14 +23,18 @@ def is_integration(user: AbstractBaseUser) -> bool:
     if not user.is_active or user.is_anonymous:
         return False
     if not hasattr(user, "_is_integration"):
-        user._is_integration = user.groups.filter(name=INTEGRATION_GROUP).exists()
+        user._is_integration = _integration_group_of(user).exists()
     return user._is_integration
 
 
 def in_integration_group(user: AbstractBaseUser) -> Exists:
     """`is_integration` as a condition inside a query: the selectors that agents' every call
     goes through ask it there, at no query of its own."""
-    return Exists(Group.objects.filter(name=INTEGRATION_GROUP, user=user))
+    return Exists(_integration_group_of(user))
+
+
+def _integration_group_of(user: AbstractBaseUser):
+    return Group.objects.filter(name=INTEGRATION_GROUP, user=user)
 
 
 def sees_organisation(user: AbstractBaseUser) -> bool:

@@ -15,6 +15,7 @@ from knowledgebase.forms import ArticleForm, ImageForm
 from knowledgebase.models import Article, ArticleImage, ArticleState
 from knowledgebase.permissions import can_edit
 from knowledgebase.selectors import articles_for, folder_tree, folders_for
+from messaging.files import stored_file_response
 
 PAGE_SIZE = 25
 STATE_ACTIONS = {"publish": ArticleState.PUBLISHED, "archive": ArticleState.ARCHIVED,
@@ -145,9 +146,7 @@ def image(request: HttpRequest, pk: int) -> FileResponse:
     public = article.public and article.state == ArticleState.PUBLISHED
     if not public and not articles_for(request.user).filter(pk=article.pk).exists():
         raise Http404("No such picture.")
-    response = FileResponse(picture.file.open("rb"), content_type=picture.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
+    response = stored_file_response(picture.file, content_type=picture.content_type, download=False)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import PurePosixPath
 
 import puremagic
+from django.core.files import File
 from django.http import FileResponse
 from django.utils.text import get_valid_filename
 
@@ -173,13 +174,25 @@ def inline_safe(content_type: str) -> bool:
 
 
 def file_response(attachment: Attachment, *, download: bool) -> FileResponse:
+    """A message's stored file (`stored_file_response`)."""
+    return stored_file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        filename=attachment.filename,
+        download=download,
+    )
+
+
+def stored_file_response(
+    stored: File, *, content_type: str, filename: str = "", download: bool
+) -> FileResponse:
     """A stored file: as a download when `download` or when its type is not safe to show in
     place; with nosniff and a sandbox either way, so nothing in it runs on our origin."""
-    content_type = attachment.content_type or OCTET_STREAM
+    content_type = content_type or OCTET_STREAM
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored.open("rb"),
         as_attachment=download or not inline_safe(content_type),
-        filename=attachment.filename,
+        filename=filename,
         content_type=content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
