@@ -153,6 +153,19 @@ def remote_video_width(page: Page) -> int:
     return page.evaluate(f"{PEER}.video.videoWidth")
 
 
+def descriptions(page: Page) -> list[str]:
+    """The offers and answers this page sent (`offer>`) and received (`<answer` and the state
+    it came in) for its one peer, in order."""
+    return page.evaluate(f"{PEER}.log.filter((entry) => !entry.includes('cand'))")
+
+
+def only_the_newcomer_offered(newcomer: Page, there: Page) -> None:
+    """The call began with one offer, the newcomer's, and one answer: no crossed offers (after
+    rolling its own back, Chrome sometimes gathered no candidates again: no picture at all)."""
+    assert descriptions(newcomer)[:2] == ["offer>", "<answer have-local-offer"]
+    assert descriptions(there)[:2] == ["<offer stable", "answer>"]
+
+
 def take_screenshots(agent: Page, customer: Page, screenshots) -> None:
     """Both sides mid-call, at a laptop's and a desktop's size, and the customer's on a phone."""
     for width, height in ((1280, 720), (1920, 1080)):
@@ -202,6 +215,7 @@ def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
     for page in (agent, customer):
         remote_video_plays(page)
         arrives(page, "audio")
+    only_the_newcomer_offered(customer, agent)
     take_screenshots(agent, customer, screenshots)
     # the customer hears the agent only once they unmute (the browser's rule for sound)
     assert customer.evaluate(f"{PEER}.video.muted") is True
@@ -302,6 +316,7 @@ def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
                                                      timeout=SLOW)  # fmt: skip
     remote_video_plays(again)
     remote_video_plays(agent)
+    assert descriptions(again)[:2] == ["offer>", "<answer have-local-offer"]
     # and the agent disconnects: the room ends for both
     agent_peer = agent.evaluate_handle(PEER)
     widget(agent).get_by_role("button", name="Disconnect").click()
@@ -328,3 +343,30 @@ def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
     # all of it within the pages' Content-Security-Policy
     for page in (agent, customer, again, late):
         assert page.evaluate("window.cspViolations") == []
+
+
+@pytest.mark.timeout(120)
+def test_a_customer_without_camera_or_microphone_still_sees_and_hears_the_agent(
+    media_browser, browser, worker, jana
+):
+    # given: Alice in a video room, and a customer whose browser has no camera or microphone
+    agent = agent_in_chat(media_browser, worker)
+    widget(agent).get_by_role("button", name="Create video room").click()
+    room_url = widget(agent).get_by_role("textbox", name="Room URL")
+    expect(room_url).to_have_value(re.compile(r"/external/conference/#\d{10}$"), timeout=SLOW)
+    number = room_url.input_value().rsplit("#", 1)[1]
+    customer = window(browser)
+    # when: the customer comes in by the room's URL
+    customer.goto(f"{worker}/external/conference/#{number}")
+    # then: sending nothing, the customer still makes the call's one offer, and Alice's
+    # answer sends her picture and sound
+    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
+                                                        timeout=SLOW)  # fmt: skip
+    remote_video_plays(customer)
+    arrives(customer, "audio")
+    only_the_newcomer_offered(customer, agent)
+    assert customer.evaluate(f"{CALL}.camera === null && {CALL}.microphone === null")
+    # and Alice sees that the customer sends nothing
+    expect(widget(agent).locator(".cobrowse__tile--remote figcaption")).to_contain_text(
+        "(camera off, microphone off)", timeout=SLOW
+    )

@@ -3,11 +3,14 @@
  *
  * The server only relays (cobrowse/consumers.py): it tells this page who is in the room
  * (`welcome`, `joined`, `left`) and passes offers, answers and ICE candidates between two peers.
- * Every pair of people in the room has one RTCPeerConnection, negotiated in the "perfect
- * negotiation" pattern: both sides offer whenever `negotiationneeded` fires; when two offers
- * cross, the polite side (the larger peer id) rolls its own back and answers, the impolite side
- * ignores the other's. So turning the camera on while the other side shares its screen cannot
- * leave the two stuck.
+ * Every pair of people in the room has one RTCPeerConnection. The first negotiation is the
+ * newcomer's alone: it offers an audio and a video transceiver, and the one already there puts
+ * its tracks on them as it answers. (Both offering at once would always cross, and Chrome, after
+ * rolling its offer back, sometimes never gathers candidates again: a call without a picture.)
+ * Later ones are in the "perfect negotiation" pattern: both sides offer whenever
+ * `negotiationneeded` fires; when two offers cross, the polite side (the larger peer id) rolls
+ * its own back and answers, the impolite side ignores the other's. So turning the camera on while
+ * the other side shares its screen cannot leave the two stuck.
  *
  * What this page sends: at most one audio and one video track per connection. The video is
  * the camera or, while sharing, the screen: switching between them is `replaceTrack` on the
@@ -97,12 +100,12 @@ export class Conference extends EventTarget {
     switch (frame.type) {
       case "welcome":
         this.id = frame.id;
-        frame.peers.forEach((card) => this.#peer(card));
+        frame.peers.forEach((card) => this.#peer(card, { offers: true }));
         this.#announce();
         this.#changed();
         break;
       case "joined":
-        this.#peer(frame.peer);
+        this.#peer(frame.peer, { offers: false });
         this.#announce();
         this.#changed();
         break;
@@ -123,9 +126,9 @@ export class Conference extends EventTarget {
     }
   }
 
-  #peer(card) {
+  #peer(card, { offers }) {
     if (this.peers.has(card.id)) return this.peers.get(card.id);
-    const peer = new Peer(this, card, this.id > card.id);
+    const peer = new Peer(this, card, { polite: this.id > card.id, offers });
     this.peers.set(card.id, peer);
     this.#stage.querySelector("[data-cobrowse-remotes]").append(peer.tile);
     return peer;
@@ -261,7 +264,9 @@ class Peer {
   negotiations = 0; // descriptions applied, for diagnostics
   log = []; // what happened to the negotiation, for diagnostics
 
-  constructor(conference, card, polite) {
+  /** With `offers` this page makes the first offer (it is the newcomer); otherwise it waits for
+   * the other's and answers it. */
+  constructor(conference, card, { polite, offers }) {
     this.#conference = conference;
     this.id = card.id;
     this.label = card.label;
@@ -281,9 +286,11 @@ class Peer {
       // A path that stopped working (a network change): look for another, renegotiated.
       if (this.pc.connectionState === "failed") this.pc.restartIce();
     });
+    if (!offers) return;
     for (const kind of ["audio", "video"]) {
       const track = conference.track(kind);
       if (track) this.#add(kind, track);
+      else this.transceivers[kind] = this.pc.addTransceiver(kind, { direction: "recvonly" });
     }
   }
 
@@ -352,6 +359,7 @@ class Peer {
         await pc.setRemoteDescription(description);
         this.negotiations += 1;
         if (description.type === "offer") {
+          this.#adopt();
           await pc.setLocalDescription();
           this.#conference.signal(this.id, { description: pc.localDescription.toJSON() });
           this.log.push("answer>");
@@ -376,14 +384,22 @@ class Peer {
     this.transceivers[kind] = this.pc.getTransceivers().find((each) => each.sender === sender);
   }
 
+  /** Answering the first offer: take its transceivers as ours, our tracks on them (addTrack
+   * reuses an offered transceiver of the track's kind), so the answer already sends. */
+  #adopt() {
+    for (const kind of ["audio", "video"]) {
+      if (this.transceivers[kind]) continue;
+      const track = this.#conference.track(kind);
+      if (track) this.#add(kind, track);
+      else this.transceivers[kind] = this.pc.getTransceivers().find((each) => each.receiver.track.kind === kind) ?? null;
+    }
+  }
+
   /** Send `track` as this kind (null: stop sending it). */
   async send(kind, track) {
     if (this.pc.signalingState === "closed") return;
     const transceiver = this.transceivers[kind];
-    if (!transceiver) {
-      if (track) this.#add(kind, track); // a new track: negotiated
-      return;
-    }
+    if (!transceiver) return; // the first offer is still to come: answering it takes the track
     if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
     const direction = track ? "sendrecv" : "recvonly";
     if (transceiver.direction !== direction) transceiver.direction = direction; // negotiated
