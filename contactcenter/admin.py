@@ -124,7 +124,24 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class ContactCenterUserAdmin(UserAdmin):
+    """Supervisors manage the users who are agents and can grant nothing they do not hold:
+    superuser status and permissions one by one are shown to them, not edited, and a
+    superuser's account (its password above all) is only shown."""
+
     inlines = [*UserAdmin.inlines, AgentInline]
+    superuser_only_fields = ["is_superuser", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [*fields, *self.superuser_only_fields]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and _may_manage(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and _may_manage(request.user, obj)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Agent:
@@ -134,6 +151,11 @@ class ContactCenterUserAdmin(UserAdmin):
         for agent_form in formset.forms:
             if agent_form.has_changed():
                 agent_save(agent_form, user=form.instance)
+
+
+def _may_manage(user, account) -> bool:
+    """Whether `user` may change or delete `account` (None: users in general)."""
+    return account is None or user.is_superuser or not account.is_superuser
 
 
 class QueueWidgetInline(admin.TabularInline):
