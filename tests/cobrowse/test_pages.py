@@ -92,6 +92,9 @@ def test_a_colleague_in_the_chat_sees_the_room_with_join(client):
     widget = client.get(url).content.decode()
     assert "Join video room" in widget
     assert "data-autostart" not in widget
+    # and leaves it rather than ending it for everyone
+    assert 'data-cobrowse-action="leave" hidden>Leave call<' in widget
+    assert "Disconnect" not in widget
 
 
 def test_widget_actions_are_for_agents_in_the_chat_only(client):

@@ -26,6 +26,7 @@ from tests.factories import (
     CustomerActivityFactory,
     IdentityFactory,
     OnlineAgentFactory,
+    ParticipantFactory,
     QueueFactory,
 )
 
@@ -126,6 +127,15 @@ def remote_video_plays(page: Page) -> None:
     wait_true(page, f"{video}.videoWidth > 0 && {video}.currentTime > 0")
     start = page.evaluate(f"{video}.currentTime")
     wait_true(page, f"{video}.currentTime > {start} + 0.5")
+
+
+def everyone_plays(page: Page, others: int) -> None:
+    """The page has a connection to each of `others` people, and each one's video moves on."""
+    peers = f"[...{CALL}.peers.values()]"
+    wait_true(page, f"{peers}.length === {others} && {peers}.every((peer) => "
+                    "peer.video.videoWidth > 0 && peer.video.currentTime > 0)")  # fmt: skip
+    start = page.evaluate(f"{peers}.map((peer) => peer.video.currentTime)")
+    wait_true(page, f"{peers}.every((peer, i) => peer.video.currentTime > {start}[i] + 0.5)")
 
 
 def received(page: Page, kind: str) -> int:
@@ -370,3 +380,49 @@ def test_a_customer_without_camera_or_microphone_still_sees_and_hears_the_agent(
     expect(widget(agent).locator(".cobrowse__tile--remote figcaption")).to_contain_text(
         "(camera off, microphone off)", timeout=SLOW
     )
+
+
+@pytest.mark.timeout(150)
+def test_an_invited_colleague_joins_the_call_and_the_three_see_each_other(
+    media_browser, worker, jana, screenshots
+):
+    # given: Alice's call with the customer, and Bob invited to her chat
+    bob_agent = OnlineAgentFactory(user__username="bob", display_name="Bob Horvat",
+                                   queue=jana.queue)  # fmt: skip
+    ParticipantFactory(activity=jana, agent=bob_agent)
+    agent = agent_in_chat(media_browser, worker)
+    widget(agent).get_by_role("button", name="Create video room").click()
+    room_url = widget(agent).get_by_role("textbox", name="Room URL")
+    expect(room_url).to_have_value(re.compile(r"/external/conference/#\d{10}$"), timeout=SLOW)
+    number = room_url.input_value().rsplit("#", 1)[1]
+    customer = window(media_browser)
+    customer.goto(f"{worker}/external/conference/#{number}")
+    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
+                                                        timeout=SLOW)  # fmt: skip
+    # when: Bob opens the chat and joins the room from his widget
+    bob = window(media_browser)
+    sign_in(bob, worker, "bob")
+    tab(bob, "Jana Dvořák").click()
+    widget(bob).get_by_role("button", name="Join video room").click()
+    # then: each of the three has a connection to the two others, and sees both
+    expect(customer.get_by_role("status")).to_have_text(
+        "In the call with Alice Novak, Bob Horvat", timeout=SLOW
+    )
+    expect(widget(agent).get_by_role("status")).to_have_text(
+        "In the call with Customer, Bob Horvat", timeout=SLOW
+    )
+    expect(widget(bob).get_by_role("status")).to_contain_text("In the call with", timeout=SLOW)
+    for page in (agent, customer, bob):
+        everyone_plays(page, 2)
+    # and Bob's connections began with his offers, the newcomer's, answered by each
+    assert bob.evaluate(
+        f"[...{CALL}.peers.values()].map((peer) => peer.log.find((e) => !e.includes('cand')))"
+    ) == ["offer>", "offer>"]
+    bob.screenshot(path=screenshots / "cobrowse-colleague-in-a-call-of-three.png")
+    # when: Bob leaves the room, the two others go on without him
+    widget(bob).get_by_role("button", name="Leave call").click()
+    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
+                                                        timeout=SLOW)  # fmt: skip
+    everyone_plays(customer, 1)
+    everyone_plays(agent, 1)
+    expect(widget(bob).get_by_role("button", name="Join video room")).to_be_visible()

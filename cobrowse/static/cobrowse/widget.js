@@ -4,8 +4,9 @@
  * (htmx's `htmx:load`, and those already on the page) and keeps each one's call.
  *
  * Create video room (htmx) answers with the widget drawn again, now with the room: the agent
- * who made it enters at once, a colleague with Join. Disconnect ends the room for
- * everyone (the server tells the customer's page) and draws the widget without it.
+ * who made it enters at once, a colleague with Join. The room's agent's Disconnect ends the
+ * room for everyone (the server tells the customer's page) and draws the widget without it; a
+ * colleague's Leave call hangs up only theirs, and the room goes on.
  */
 import { api } from "cc/api.js";
 import { Conference, bindControls } from "cobrowse/rtc.js";
@@ -46,6 +47,11 @@ const ACTIONS = {
       button.disabled = false;
     });
   },
+  leave: (widget, button) => {
+    button.hidden = true;
+    calls.get(widget)?.hangup();
+    redraw(widget);
+  },
   end: (widget) => {
     calls.get(widget)?.hangup();
     run(widget, async () => {
@@ -63,6 +69,8 @@ function join(widget) {
   });
   calls.set(widget, conference);
   widget.classList.add("widget--in-call");
+  const leave = widget.querySelector('[data-cobrowse-action="leave"]');
+  if (leave) leave.hidden = false;
   bindControls(widget, conference, { waitingText: "Waiting for the customer to join…" });
   conference.addEventListener("finished", ({ detail }) => {
     widget.classList.remove("widget--in-call");
