@@ -109,6 +109,23 @@ def widget(page: Page):
     return page.locator(".screen:not([hidden]) .widget--cobrowse")
 
 
+def room_created(agent: Page) -> str:
+    """Create video room in the agent's widget: the new room's number."""
+    widget(agent).get_by_role("button", name="Create video room").click()
+    room_url = widget(agent).get_by_role("textbox", name="Room URL")
+    expect(room_url).to_have_value(re.compile(r"/external/conference/#\d{10}$"), timeout=SLOW)
+    return room_url.input_value().rsplit("#", 1)[1]
+
+
+def customer_joins(browser: Browser, base_url: str, number: str) -> Page:
+    """The customer's page opened at the room's URL, in the call with Alice."""
+    customer = window(browser)
+    customer.goto(f"{base_url}/external/conference/#{number}")
+    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
+                                                        timeout=SLOW)  # fmt: skip
+    return customer
+
+
 def wait_true(page: Page, script: str, timeout: int = SLOW) -> None:
     """Until `script` (an expression, or a promise of one) is true, for at most `timeout` ms.
     Polled with evaluate: the pages' Content-Security-Policy forbids the eval that
@@ -214,11 +231,8 @@ def test_agent_and_customer_see_and_hear_each_other_and_control_what_they_send(
         "Waiting for the customer to join…", timeout=SLOW
     )
     # and the customer opens its URL
-    customer = window(media_browser)
-    customer.goto(f"{asgi_server}/external/conference/#{number}")
+    customer = customer_joins(media_browser, asgi_server, number)
     # then: each sees the other's video playing, and receives the other's sound
-    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
-                                                        timeout=SLOW)  # fmt: skip
     expect(widget(agent).get_by_role("status")).to_have_text(
         "In the call with Customer", timeout=SLOW
     )
@@ -361,17 +375,11 @@ def test_a_customer_without_camera_or_microphone_still_sees_and_hears_the_agent(
 ):
     # given: Alice in a video room, and a customer whose browser has no camera or microphone
     agent = agent_in_chat(media_browser, worker)
-    widget(agent).get_by_role("button", name="Create video room").click()
-    room_url = widget(agent).get_by_role("textbox", name="Room URL")
-    expect(room_url).to_have_value(re.compile(r"/external/conference/#\d{10}$"), timeout=SLOW)
-    number = room_url.input_value().rsplit("#", 1)[1]
-    customer = window(browser)
+    number = room_created(agent)
     # when: the customer comes in by the room's URL
-    customer.goto(f"{worker}/external/conference/#{number}")
+    customer = customer_joins(browser, worker, number)
     # then: sending nothing, the customer still makes the call's one offer, and Alice's
     # answer sends her picture and sound
-    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
-                                                        timeout=SLOW)  # fmt: skip
     remote_video_plays(customer)
     arrives(customer, "audio")
     only_the_newcomer_offered(customer, agent)
@@ -391,14 +399,8 @@ def test_an_invited_colleague_joins_the_call_and_the_three_see_each_other(
                                    queue=jana.queue)  # fmt: skip
     ParticipantFactory(activity=jana, agent=bob_agent)
     agent = agent_in_chat(media_browser, worker)
-    widget(agent).get_by_role("button", name="Create video room").click()
-    room_url = widget(agent).get_by_role("textbox", name="Room URL")
-    expect(room_url).to_have_value(re.compile(r"/external/conference/#\d{10}$"), timeout=SLOW)
-    number = room_url.input_value().rsplit("#", 1)[1]
-    customer = window(media_browser)
-    customer.goto(f"{worker}/external/conference/#{number}")
-    expect(customer.get_by_role("status")).to_have_text("In the call with Alice Novak",
-                                                        timeout=SLOW)  # fmt: skip
+    number = room_created(agent)
+    customer = customer_joins(media_browser, worker, number)
     # when: Bob opens the chat and joins the room from his widget
     bob = window(media_browser)
     sign_in(bob, worker, "bob")
