@@ -40,7 +40,8 @@ seconds) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of
 `<webhook-id>.<webhook-timestamp>.<body>` under the endpoint's secret; during a rotation two,
 space-separated), and the JSON body `{"type", "timestamp", "data"}`. A 2xx answer delivers it; a
 410 disables the endpoint; anything else, a timeout or a redirect is retried after 5 s, 5 min,
-30 min, 2 h, 5 h, 10 h and 10 h (with jitter), then the delivery fails."""
+30 min, 2 h, 5 h, 10 h and 10 h (with jitter; no sooner than an answer's Retry-After asks, up
+to 10 h), then the delivery fails."""
 EXAMPLE_DELIVERY = {
     "id": 42,
     "webhook_id": "msg_2f1c9a7e5b3d4c6a8e0f1a2b3c4d5e6f",

@@ -5,7 +5,8 @@ The path of an event: the change's transaction writes its outbox row (`contactce
 after the commit `outbox_dispatch` makes one delivery per subscribed endpoint and queues it;
 `delivery_attempt` posts it, signed (`integrations.signing`), and records the answer. A 2xx
 delivers it; a 410 disables the endpoint (the receiver asked for no more); anything else is
-tried again on SCHEDULE, with jitter, then given up. An endpoint whose deliveries have all
+tried again on SCHEDULE, with jitter (or later, when the receiver's Retry-After asks for more
+time), then given up. An endpoint whose deliveries have all
 failed for WEBHOOK_DISABLE_AFTER_DAYS is disabled, saying why. A sweep queues again whatever a
 lost task left (`webhooks_sweep`), so nothing between the commit and the receiver's 2xx is
 lost; the price is that a receiver may get an event twice, with the same webhook-id.
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from contactcenter.exceptions import ApplicationError
 from contactcenter.models import OutboxEvent
@@ -48,6 +50,9 @@ SCHEDULE = (
     timedelta(hours=10),
 )
 JITTER = (0.8, 1.2)
+# A receiver's Retry-After is honoured up to the schedule's longest wait: one asking for a week
+# would otherwise spend the whole schedule on a single try.
+RETRY_AFTER_LIMIT = SCHEDULE[-1]
 # A retry this soon is queued with its time (a task with an ETA, which a worker holds until
 # then); a later one is left to the sweep, which queues it within STALE_AFTER and its period
 # of its time: a worker would hold it for hours, and Redis hands a task unacknowledged for
@@ -143,6 +148,7 @@ class _Answer:
     status_code: int | None = None
     excerpt: str = ""
     error: str = ""
+    retry_after: timedelta | None = None
 
     @property
     def delivered(self) -> bool:
@@ -191,7 +197,12 @@ def _send(target: str, headers: dict, content: bytes, started: float) -> dict:
         return {"error": f"No answer within {timeout:g} s."}
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return {"error": f"{exc.__class__.__name__}: {exc}"[:300]}
-    return {"status_code": response.status_code, "excerpt": excerpt, "error": _error_of(response)}
+    return {
+        "status_code": response.status_code,
+        "excerpt": excerpt,
+        "error": _error_of(response),
+        "retry_after": _retry_after(response),
+    }
 
 
 def _secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
@@ -213,10 +224,26 @@ def _excerpt(response: httpx.Response, *, deadline: float) -> str:
 
 
 def _error_of(response: httpx.Response) -> str:
+    """What the log says beside the status: a redirect not followed, or the wait asked for."""
     if response.is_redirect:
         location = response.headers.get("location", "")
         return f"Redirected to {location}: not followed; correct the endpoint's URL."[:300]
+    if _retry_after(response) is not None:
+        return f"Retry-After: {response.headers['retry-after']}"[:300]
     return ""
+
+
+def _retry_after(response: httpx.Response) -> timedelta | None:
+    """The wait the receiver asked for in Retry-After (seconds, or an HTTP date), at most
+    RETRY_AFTER_LIMIT; None when it asked for none that can be read, or none to come."""
+    value = response.headers.get("retry-after", "").strip()
+    try:
+        seconds = int(value) if value.isdigit() else parse_http_date(value) - time.time()
+    except ValueError:
+        return None
+    if seconds <= 0:
+        return None
+    return min(timedelta(seconds=seconds), RETRY_AFTER_LIMIT)
 
 
 @transaction.atomic(durable=True)
@@ -274,9 +301,9 @@ def _delivered(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> None:
 
 
 def _failed(delivery: WebhookDelivery, endpoint: WebhookEndpoint, answer: _Answer) -> None:
-    """A pending delivery's attempt failed: try again on SCHEDULE, or give up (disabling the
-    endpoint where it asked for no more or has failed for too long). Caller holds the
-    endpoint's and the delivery's locks."""
+    """A pending delivery's attempt failed: try again on SCHEDULE (or when its Retry-After
+    asks, if later), or give up (disabling the endpoint where it asked for no more or has
+    failed for too long). Caller holds the endpoint's and the delivery's locks."""
     now = timezone.now()
     if endpoint.failing_since is None:
         endpoint.failing_since = now
@@ -287,7 +314,8 @@ def _failed(delivery: WebhookDelivery, endpoint: WebhookEndpoint, answer: _Answe
     if reason or delivery.attempts > len(SCHEDULE):
         delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
         return
-    delivery.next_attempt_at = now + SCHEDULE[delivery.attempts - 1] * random.uniform(*JITTER)
+    wait = SCHEDULE[delivery.attempts - 1] * random.uniform(*JITTER)
+    delivery.next_attempt_at = now + max(wait, answer.retry_after or wait)
     if delivery.next_attempt_at - now <= TIMER_LIMIT:
         delivery_attempt_task.apply_async_on_commit((delivery.pk,), eta=delivery.next_attempt_at)
 

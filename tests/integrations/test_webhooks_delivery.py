@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 from standardwebhooks import WebhookVerificationError
 
 from contactcenter.exceptions import ApplicationError
@@ -162,6 +163,45 @@ def test_retries_follow_the_schedule_with_jitter_then_the_delivery_fails(receive
     assert next_at[-1] is None
     assert (delivery.state, delivery.attempts) == ("failed", len(SCHEDULE) + 1)
     assert len(receiver.posts()) == len(SCHEDULE) + 1
+
+
+def in_two_hours() -> str:
+    """An HTTP date two hours from now, as a Retry-After may give it."""
+    return http_date((timezone.now() + timedelta(hours=2)).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [
+        ("120", timedelta(seconds=120)),
+        (in_two_hours, timedelta(hours=2)),
+        ("604800", SCHEDULE[-1]),  # a week asked: no longer than the schedule's longest wait
+    ],
+)
+def test_a_receiver_asking_to_be_left_alone_for_a_while_is_tried_again_no_sooner(
+    receiver, retry_after, wait
+):
+    # given: a receiver too busy now, saying when to come back
+    endpoint_on(receiver)
+    asked = retry_after() if callable(retry_after) else retry_after
+    receiver.answer(429, b"slow down", "text/plain", headers={"Retry-After": asked})
+    [delivery] = event_fanned_out()
+    # when
+    attempt_now(delivery)
+    # then: the next try is when it asked (not the schedule's 5 s), and the log says why
+    waited = delivery.next_attempt_at - delivery.attempt_log.last().attempted_at
+    assert abs(waited - wait) < timedelta(seconds=5), waited
+    assert delivery.attempt_log.last().error == f"Retry-After: {asked}"
+
+
+@pytest.mark.parametrize("retry_after", ["soon", "-30", ""])
+def test_a_retry_after_that_says_nothing_usable_leaves_the_schedule(receiver, retry_after):
+    endpoint_on(receiver)
+    receiver.answer(503, b"busy", "text/plain", headers={"Retry-After": retry_after})
+    [delivery] = event_fanned_out()
+    attempt_now(delivery)
+    waited = delivery.next_attempt_at - delivery.attempt_log.last().attempted_at
+    assert SCHEDULE[0] * 0.8 <= waited <= SCHEDULE[0] * 1.25, waited
 
 
 def endpoint_failing(receiver: ScriptedServer, *, days: float) -> WebhookEndpoint:
