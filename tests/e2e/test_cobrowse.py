@@ -428,3 +428,60 @@ def test_an_invited_colleague_joins_the_call_and_the_three_see_each_other(
     everyone_plays(customer, 1)
     everyone_plays(agent, 1)
     expect(widget(bob).get_by_role("button", name="Join video room")).to_be_visible()
+
+
+# Each side's incoming signals held back, then let go: offers made meanwhile cross for sure.
+HOLD = f"""(() => {{ const peer = {PEER}; peer.held = [];
+    peer.signal = (frame) => {{ peer.held.push(frame); return Promise.resolve(); }}; }})()"""
+RELEASE = f"""(() => {{ const peer = {PEER}; const held = peer.held; delete peer.signal;
+    return Promise.all(held.map((frame) => peer.signal(frame))).then(() => held.length); }})()"""
+
+
+def negotiation_since(page: Page, start: int) -> list[str]:
+    """The descriptions sent and received (as `descriptions`) from log entry `start` on."""
+    return page.evaluate(f"{PEER}.log.slice({start}).filter((entry) => !entry.includes('cand'))")
+
+
+@pytest.mark.timeout(120)
+def test_offers_crossing_when_both_turn_their_cameras_off_at_once_settle(
+    media_browser, worker, jana
+):
+    # given: Alice and the customer in a call
+    agent = agent_in_chat(media_browser, worker)
+    customer = customer_joins(media_browser, worker, room_created(agent))
+    expect(widget(agent).get_by_role("status")).to_have_text(
+        "In the call with Customer", timeout=SLOW
+    )
+    for page in (agent, customer):
+        remote_video_plays(page)
+    # when: both turn their cameras off at once, each offering before the other's offer arrives
+    pages = (agent, customer)
+    start = {page: page.evaluate(f"{PEER}.log.length") for page in pages}
+    for page in pages:
+        page.evaluate(HOLD)
+    widget(agent).get_by_role("button", name="Camera").click()
+    customer.get_by_role("button", name="Camera").click()
+    for page in pages:  # each made its offer, and holds the other's
+        wait_true(page, f"{PEER}.log.slice({start[page]}).includes('offer>') && "
+                        f"{PEER}.held.some((frame) => frame.description)")  # fmt: skip
+    for page in pages:
+        page.evaluate(RELEASE)
+    # then: the impolite side ignored the other's offer; the polite one took its own back and
+    # answered; both settle with video going neither way, and neither's picture comes any more
+    impolite, polite = sorted(pages, key=lambda page: page.evaluate(f"{PEER}.polite"))
+    assert negotiation_since(impolite, start[impolite])[:3] == [
+        "offer>", "<offer have-local-offer", "ignored"
+    ]  # fmt: skip
+    assert negotiation_since(polite, start[polite])[:3] == [
+        "offer>", "<offer have-local-offer", "answer>"
+    ]  # fmt: skip
+    for page in pages:
+        wait_true(page, f"{PEER}.pc.signalingState === 'stable' && "
+                        f"{PEER}.transceivers.video.currentDirection === 'inactive'")  # fmt: skip
+        stopped(page, "video")
+    # and when both turn them on again, each sees the other's picture
+    widget(agent).get_by_role("button", name="Camera").click()
+    customer.get_by_role("button", name="Camera").click()
+    for page in pages:
+        arrives(page, "video")
+        remote_video_plays(page)
