@@ -97,9 +97,9 @@ def window(browser: Browser, width: int = 1280, height: int = 720) -> Page:
     return context.new_page()
 
 
-def agent_in_chat(browser: Browser, base_url: str) -> Page:
+def agent_in_chat(browser: Browser, base_url: str, username: str = "alice") -> Page:
     page = window(browser)
-    sign_in(page, base_url, "alice")
+    sign_in(page, base_url, username)
     expect(page.locator("#connection-state")).to_have_text("Connected", timeout=SLOW)
     tab(page, "Jana Dvořák").click()
     return page
@@ -402,9 +402,7 @@ def test_an_invited_colleague_joins_the_call_and_the_three_see_each_other(
     number = room_created(agent)
     customer = customer_joins(media_browser, worker, number)
     # when: Bob opens the chat and joins the room from his widget
-    bob = window(media_browser)
-    sign_in(bob, worker, "bob")
-    tab(bob, "Jana Dvořák").click()
+    bob = agent_in_chat(media_browser, worker, "bob")
     widget(bob).get_by_role("button", name="Join video room").click()
     # then: each of the three has a connection to the two others, and sees both
     expect(customer.get_by_role("status")).to_have_text(

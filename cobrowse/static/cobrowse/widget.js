@@ -25,6 +25,8 @@ function setUp(widget) {
     run(widget, () => api("POST", widget.dataset.allowUrl, { allow: event.target.checked }));
   });
   if (widget.dataset.roomId && widget.hasAttribute("data-autostart")) join(widget);
+  // Drawn disabled: a click before this script listens would be lost.
+  widget.querySelector('[data-cobrowse-action="join"]')?.removeAttribute("disabled");
 }
 
 const ACTIONS = {
