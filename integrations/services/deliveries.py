@@ -6,8 +6,8 @@ after the commit `outbox_dispatch` makes one delivery per subscribed endpoint an
 `delivery_attempt` posts it, signed (`integrations.signing`), and records the answer. A 2xx
 delivers it; a 410 disables the endpoint (the receiver asked for no more); anything else is
 tried again on SCHEDULE, with jitter (or later, when the receiver's Retry-After asks for more
-time), then given up. An endpoint whose deliveries have all
-failed for WEBHOOK_DISABLE_AFTER_DAYS is disabled, saying why. A sweep queues again whatever a
+time), then given up. An endpoint whose deliveries have all failed for
+WEBHOOK_DISABLE_AFTER_DAYS is disabled, saying why. A sweep queues again whatever a
 lost task left (`webhooks_sweep`), so nothing between the commit and the receiver's 2xx is
 lost; the price is that a receiver may get an event twice, with the same webhook-id.
 """
@@ -243,7 +243,7 @@ def _retry_after(response: httpx.Response) -> timedelta | None:
         return None
     if seconds <= 0:
         return None
-    return min(timedelta(seconds=seconds), RETRY_AFTER_LIMIT)
+    return timedelta(seconds=min(seconds, RETRY_AFTER_LIMIT.total_seconds()))
 
 
 @transaction.atomic(durable=True)

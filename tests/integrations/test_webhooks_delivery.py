@@ -176,6 +176,7 @@ def in_two_hours() -> str:
         ("120", timedelta(seconds=120)),
         (in_two_hours, timedelta(hours=2)),
         ("604800", SCHEDULE[-1]),  # a week asked: no longer than the schedule's longest wait
+        ("9" * 30, SCHEDULE[-1]),  # more seconds than a date can hold
     ],
 )
 def test_a_receiver_asking_to_be_left_alone_for_a_while_is_tried_again_no_sooner(
