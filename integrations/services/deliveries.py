@@ -197,11 +197,12 @@ def _send(target: str, headers: dict, content: bytes, started: float) -> dict:
         return {"error": f"No answer within {timeout:g} s."}
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return {"error": f"{exc.__class__.__name__}: {exc}"[:300]}
+    retry_after = _retry_after(response)
     return {
         "status_code": response.status_code,
         "excerpt": excerpt,
-        "error": _error_of(response),
-        "retry_after": _retry_after(response),
+        "error": _error_of(response, retry_after),
+        "retry_after": retry_after,
     }
 
 
@@ -223,12 +224,12 @@ def _excerpt(response: httpx.Response, *, deadline: float) -> str:
     return received[:EXCERPT_BYTES].decode("utf-8", errors="replace")[:EXCERPT_CHARS]
 
 
-def _error_of(response: httpx.Response) -> str:
+def _error_of(response: httpx.Response, retry_after: timedelta | None) -> str:
     """What the log says beside the status: a redirect not followed, or the wait asked for."""
     if response.is_redirect:
         location = response.headers.get("location", "")
         return f"Redirected to {location}: not followed; correct the endpoint's URL."[:300]
-    if _retry_after(response) is not None:
+    if retry_after is not None:
         return f"Retry-After: {response.headers['retry-after']}"[:300]
     return ""
 

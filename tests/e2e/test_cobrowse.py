@@ -138,14 +138,6 @@ def wait_true(page: Page, script: str, timeout: int = SLOW) -> None:
         page.wait_for_timeout(100)
 
 
-def remote_video_plays(page: Page) -> None:
-    """The other's video has a picture, and it moves on."""
-    video = f"{PEER}.video"
-    wait_true(page, f"{video}.videoWidth > 0 && {video}.currentTime > 0")
-    start = page.evaluate(f"{video}.currentTime")
-    wait_true(page, f"{video}.currentTime > {start} + 0.5")
-
-
 def everyone_plays(page: Page, others: int) -> None:
     """The page has a connection to each of `others` people, and each one's video moves on."""
     peers = f"[...{CALL}.peers.values()]"
@@ -153,6 +145,11 @@ def everyone_plays(page: Page, others: int) -> None:
                     "peer.video.videoWidth > 0 && peer.video.currentTime > 0)")  # fmt: skip
     start = page.evaluate(f"{peers}.map((peer) => peer.video.currentTime)")
     wait_true(page, f"{peers}.every((peer, i) => peer.video.currentTime > {start}[i] + 0.5)")
+
+
+def remote_video_plays(page: Page) -> None:
+    """The one other's video has a picture, and it moves on."""
+    everyone_plays(page, 1)
 
 
 def received(page: Page, kind: str) -> int:
@@ -180,10 +177,10 @@ def remote_video_width(page: Page) -> int:
     return page.evaluate(f"{PEER}.video.videoWidth")
 
 
-def descriptions(page: Page) -> list[str]:
+def descriptions(page: Page, start: int = 0) -> list[str]:
     """The offers and answers this page sent (`offer>`) and received (`<answer` and the state
-    it came in) for its one peer, in order."""
-    return page.evaluate(f"{PEER}.log.filter((entry) => !entry.includes('cand'))")
+    it came in) for its one peer, in order, from its log's entry `start` on."""
+    return page.evaluate(f"{PEER}.log.slice({start}).filter((entry) => !entry.includes('cand'))")
 
 
 def only_the_newcomer_offered(newcomer: Page, there: Page) -> None:
@@ -435,11 +432,6 @@ RELEASE = f"""(() => {{ const peer = {PEER}; const held = peer.held; delete peer
     return Promise.all(held.map((frame) => peer.signal(frame))).then(() => held.length); }})()"""
 
 
-def negotiation_since(page: Page, start: int) -> list[str]:
-    """The descriptions sent and received (as `descriptions`) from log entry `start` on."""
-    return page.evaluate(f"{PEER}.log.slice({start}).filter((entry) => !entry.includes('cand'))")
-
-
 @pytest.mark.timeout(120)
 def test_offers_crossing_when_both_turn_their_cameras_off_at_once_settle(
     media_browser, worker, jana
@@ -467,10 +459,10 @@ def test_offers_crossing_when_both_turn_their_cameras_off_at_once_settle(
     # then: the impolite side ignored the other's offer; the polite one took its own back and
     # answered; both settle with video going neither way, and neither's picture comes any more
     impolite, polite = sorted(pages, key=lambda page: page.evaluate(f"{PEER}.polite"))
-    assert negotiation_since(impolite, start[impolite])[:3] == [
+    assert descriptions(impolite, start[impolite])[:3] == [
         "offer>", "<offer have-local-offer", "ignored"
     ]  # fmt: skip
-    assert negotiation_since(polite, start[polite])[:3] == [
+    assert descriptions(polite, start[polite])[:3] == [
         "offer>", "<offer have-local-offer", "answer>"
     ]  # fmt: skip
     for page in pages:
